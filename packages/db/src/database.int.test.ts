@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type PostgresServerHandle, startPostgresServer } from '@switchyard/test-services'
+import { eq } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type DatabaseHandle, openPglite, openPostgres } from './database.ts'
+import { orgs, snapshotRevisions, teams } from './schema/index.ts'
+
+/** The same cases against both drivers: the embedded mode must behave like the real server. */
+function runDatabaseSuite(name: string, open: () => Promise<DatabaseHandle>) {
+  describe(name, () => {
+    let handle: DatabaseHandle
+    beforeAll(async () => {
+      handle = await open()
+      await handle.migrate()
+    })
+    afterAll(async () => {
+      await handle.close()
+    })
+
+    it('migrates idempotently and answers a ping', async () => {
+      await handle.migrate()
+      await expect(handle.ping()).resolves.toBeUndefined()
+    })
+
+    it('enforces the tenancy constraints', async () => {
+      await handle.db.insert(orgs).values({ id: 'org_1', name: 'acme' })
+      await handle.db.insert(teams).values({ id: 'team_1', orgId: 'org_1', name: 'search', allowedModels: ['gpt-4o'] })
+      const [team] = await handle.db.select().from(teams).where(eq(teams.id, 'team_1'))
+      expect(team?.allowedModels).toEqual(['gpt-4o'])
+      await expect(handle.db.insert(teams).values({ id: 'team_2', orgId: 'org_1', name: 'search' })).rejects.toThrow()
+      await expect(handle.db.insert(teams).values({ id: 'team_3', orgId: 'missing', name: 'x' })).rejects.toThrow()
+    })
+
+    it('hands out snapshot revisions that only grow', async () => {
+      const rows = await handle.db
+        .insert(snapshotRevisions)
+        .values([
+          { checksum: 'a', sizeBytes: 1 },
+          { checksum: 'b', sizeBytes: 2 },
+        ])
+        .returning({ revision: snapshotRevisions.revision })
+      const [first, second] = rows.map((row) => row.revision)
+      expect(typeof first).toBe('number')
+      expect(second).toBeGreaterThan(first ?? Number.POSITIVE_INFINITY)
+    })
+  })
+}
+
+let server: PostgresServerHandle
+const pgliteDir = mkdtempSync(join(tmpdir(), 'sy-pglite-'))
+
+beforeAll(async () => {
+  server = await startPostgresServer()
+})
+afterAll(async () => {
+  await server.dispose()
+  rmSync(pgliteDir, { recursive: true, force: true })
+})
+
+runDatabaseSuite('PostgreSQL server', async () => openPostgres({ url: await server.createDatabase('db_suite') }))
+runDatabaseSuite('PGlite on disk', () => openPglite(join(pgliteDir, 'suite')))
+
+describe('PGlite on disk', () => {
+  it('keeps its data across a clean close and reopen', async () => {
+    const dir = join(pgliteDir, 'reopen')
+    const first = await openPglite(dir)
+    await first.migrate()
+    await first.db.insert(orgs).values({ id: 'org_keep', name: 'kept' })
+    await first.close()
+    const second = await openPglite(dir)
+    await second.migrate()
+    const rows = await second.db.select().from(orgs)
+    expect(rows.map((row) => row.name)).toEqual(['kept'])
+    await second.close()
+  })
+})

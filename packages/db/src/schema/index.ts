@@ -1,0 +1,1 @@
+export { orgs, projects, snapshotRevisions, teams } from './tenancy.ts'

@@ -1,0 +1,53 @@
+import { bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+
+/** The tenant root. Names are unique and are how the config file refers to an org. */
+export const orgs = pgTable('orgs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
+
+export const teams = pgTable(
+  'teams',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    /** Null: every model the org may use. */
+    allowedModels: text('allowed_models').array(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('teams_org_name_uq').on(table.orgId, table.name)],
+)
+
+export const projects = pgTable(
+  'projects',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [uniqueIndex('projects_team_name_uq').on(table.teamId, table.name)],
+)
+
+/**
+ * One row per published policy snapshot. The revision comes from a sequence so that it only
+ * ever grows, whichever control-plane replica publishes.
+ */
+export const snapshotRevisions = pgTable('snapshot_revisions', {
+  revision: bigserial('revision', { mode: 'number' }).primaryKey(),
+  checksum: text('checksum').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+})

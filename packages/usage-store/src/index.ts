@@ -1,0 +1,7 @@
+export { migrateUsageStore, readUsageStoreMigrations, type UsageStoreMigration } from './migrate.ts'
+export {
+  type ClickHouseHandle,
+  type ClickHouseTarget,
+  ClickHouseUnavailableError,
+  openClickHouse,
+} from './open-clickhouse.ts'
