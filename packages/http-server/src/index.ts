@@ -1,0 +1,10 @@
+export { healthRoutes, type Readiness } from './health-routes.ts'
+export {
+  HttpError,
+  InvalidRequestError,
+  NotFoundError,
+  ServiceUnavailableError,
+  toErrorResponse,
+} from './http-error.ts'
+export { type ErrorLogger, installErrorHandling } from './install-error-handling.ts'
+export { type HttpServerOptions, type RunningHttpServer, startHttpServer } from './start-http-server.ts'
