@@ -1,6 +1,7 @@
 import { ErrorBody } from '@switchyard/contracts'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { createLogger } from './create-logger.ts'
 import { healthRoutes } from './health-routes.ts'
 import { InvalidRequestError } from './http-error.ts'
 import { installErrorHandling } from './install-error-handling.ts'
@@ -101,5 +102,18 @@ describe('startHttpServer', () => {
     expect(await response.text()).toBe('done')
     await closing
     await expect(fetch(`${server.url}/slow`)).rejects.toThrow()
+  })
+})
+
+describe('createLogger', () => {
+  it('blanks secret-bearing fields wherever they sit', () => {
+    const lines: string[] = []
+    const logger = createLogger('test', 'info', { write: (line: string) => lines.push(line) })
+    logger.info({ headers: { authorization: 'Bearer sk-live-123', 'x-api-key': 'sk-ant-456' } }, 'request')
+    logger.info({ provider: { apiKey: 'sk-789' } }, 'provider')
+    const written = lines.join('')
+    expect(written).not.toMatch(/sk-live-123|sk-ant-456|sk-789/)
+    expect(written).toContain('[redacted]')
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ component: 'test', msg: 'request' })
   })
 })

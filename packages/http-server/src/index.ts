@@ -1,3 +1,4 @@
+export { createLogger, type Logger, type LogLevel } from './create-logger.ts'
 export { healthRoutes, type Readiness } from './health-routes.ts'
 export {
   HttpError,
