@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config'
+import { SummaryReporter } from './packages/test-services/src/summary-reporter.ts'
 
 const sources = ['apps/*/src/**', 'packages/*/src/**', 'packages/*/scripts/**', 'e2e/**']
 const testsOf = (suffix: string) => sources.map((dir) => `${dir}/*${suffix}`)
 
 export default defineConfig({
   test: {
+    reporters: ['default', new SummaryReporter()],
     projects: [
       {
         test: {

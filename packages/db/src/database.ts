@@ -1,7 +1,8 @@
 import { PGlite } from '@electric-sql/pglite'
-import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres'
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator'
-import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import * as schema from './schema/index.ts'
@@ -9,7 +10,7 @@ import * as schema from './schema/index.ts'
 export type Schema = typeof schema
 
 /** The same drizzle API over either driver; repositories take this and never know which. */
-export type Database = NodePgDatabase<Schema> | PgliteDatabase<Schema>
+export type Database = PgDatabase<PgQueryResultHKT, Schema>
 
 export interface DatabaseHandle {
   readonly db: Database

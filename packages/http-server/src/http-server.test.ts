@@ -8,8 +8,11 @@ import { installErrorHandling } from './install-error-handling.ts'
 import { startHttpServer } from './start-http-server.ts'
 
 function appWithErrors() {
-  const logged: unknown[] = []
-  const app = installErrorHandling(new Hono(), (event) => logged.push(event.error))
+  const logged: string[] = []
+  const app = installErrorHandling(
+    new Hono(),
+    createLogger('test', 'error', { write: (line: string) => logged.push(line) }),
+  )
   app.get('/bad', () => {
     throw new InvalidRequestError('messages must not be empty', { param: 'messages', code: 'empty_array' })
   })
@@ -41,6 +44,11 @@ describe('error handling', () => {
     expect(text).not.toContain('hunter2')
     expect(ErrorBody.parse(JSON.parse(text)).error.code).toBe('internal_error')
     expect(logged).toHaveLength(1)
+    expect(JSON.parse(logged[0] ?? '{}')).toMatchObject({
+      msg: 'request failed',
+      path: '/boom',
+      err: { type: 'Error' },
+    })
   })
 
   it('answers unknown routes with an OpenAI-shaped 404', async () => {

@@ -7,5 +7,5 @@ export {
   ServiceUnavailableError,
   toErrorResponse,
 } from './http-error.ts'
-export { type ErrorLogger, installErrorHandling } from './install-error-handling.ts'
+export { installErrorHandling } from './install-error-handling.ts'
 export { type HttpServerOptions, type RunningHttpServer, startHttpServer } from './start-http-server.ts'

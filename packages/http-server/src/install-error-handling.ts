@@ -1,14 +1,13 @@
 import type { Hono } from 'hono'
 import type { Env } from 'hono/types'
+import type { Logger } from './create-logger.ts'
 import { NotFoundError, toErrorResponse } from './http-error.ts'
 
-export type ErrorLogger = (event: { message: string; error: unknown; method: string; path: string }) => void
-
 /** Installs the single error mapper and an OpenAI-shaped 404 for unknown routes. */
-export function installErrorHandling<E extends Env>(app: Hono<E>, logUnexpected: ErrorLogger): Hono<E> {
+export function installErrorHandling<E extends Env>(app: Hono<E>, log: Logger): Hono<E> {
   app.onError((error, c) => {
     const { status, body } = toErrorResponse(error)
-    if (status >= 500) logUnexpected({ message: 'request failed', error, method: c.req.method, path: c.req.path })
+    if (status >= 500) log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
     return c.json(body, status)
   })
   app.notFound((c) => {

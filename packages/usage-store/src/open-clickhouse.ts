@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client'
+import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client'
 
 export type ClickHouseTarget =
   /** A ClickHouse server over HTTP(S) (distributed mode). */
@@ -36,7 +36,7 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
         })
       : createClient({
           clickhouse_settings: sharedSettings,
-          connection: (await import('chdb/connection')).createChdbConnection({ path: target.path }),
+          connection: await openChdbConnection(target.path),
         })
   return {
     client,
@@ -52,4 +52,16 @@ export async function openClickHouse(target: ClickHouseTarget): Promise<ClickHou
 
 export class ClickHouseUnavailableError extends Error {
   override readonly name = 'ClickHouseUnavailableError'
+}
+
+type ClientConnection = NonNullable<ClickHouseClientConfigOptions['connection']>
+
+/**
+ * chDB implements the client's `Connection` interface, but types it against its own copy of
+ * `@clickhouse/client-common`; the two copies differ only under `exactOptionalPropertyTypes`,
+ * hence the cast.
+ */
+async function openChdbConnection(path: string): Promise<ClientConnection> {
+  const { createChdbConnection } = await import('chdb/connection')
+  return createChdbConnection({ path }) as unknown as ClientConnection
 }
