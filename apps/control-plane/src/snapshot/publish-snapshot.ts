@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto'
+import { type Database, orgs, projects, snapshotRevisions, teams } from '@switchyard/db'
+import { eq } from 'drizzle-orm'
+import { compileSnapshot } from './compile-snapshot.ts'
+
+export interface SnapshotSink {
+  publishSnapshot(snapshot: { revision: number; body: Uint8Array }): Promise<unknown>
+}
+
+export interface PublishedSnapshot {
+  readonly revision: number
+  readonly checksum: string
+  readonly sizeBytes: number
+}
+
+/**
+ * Reads the current state, compiles it under a fresh revision, records the revision and hands
+ * the bytes to the bus. Revisions come from a Postgres sequence, so they only grow, across
+ * restarts and replicas alike.
+ */
+export async function publishSnapshot(db: Database, sink: SnapshotSink, now: () => Date): Promise<PublishedSnapshot> {
+  // One transaction: the state is read consistently and the revision row is written with it.
+  const published = await db.transaction(async (tx) => {
+    const [reserved] = await tx
+      .insert(snapshotRevisions)
+      .values({ checksum: 'pending', sizeBytes: 0 })
+      .returning({ revision: snapshotRevisions.revision })
+    if (!reserved) throw new Error('no snapshot revision was returned')
+    const [orgRows, teamRows, projectRows] = await Promise.all([
+      tx.select().from(orgs),
+      tx.select().from(teams),
+      tx.select().from(projects),
+    ])
+    const snapshot = compileSnapshot(
+      { orgs: orgRows, teams: teamRows, projects: projectRows },
+      reserved.revision,
+      now(),
+    )
+    const body = new TextEncoder().encode(JSON.stringify(snapshot))
+    const checksum = createHash('sha256').update(body).digest('hex')
+    await tx
+      .update(snapshotRevisions)
+      .set({ checksum, sizeBytes: body.byteLength })
+      .where(eq(snapshotRevisions.revision, reserved.revision))
+    return { revision: reserved.revision, checksum, body }
+  })
+  await sink.publishSnapshot({ revision: published.revision, body: published.body })
+  return { revision: published.revision, checksum: published.checksum, sizeBytes: published.body.byteLength }
+}
