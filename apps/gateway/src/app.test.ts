@@ -1,0 +1,45 @@
+import { createLogger } from '@switchyard/http-server'
+import { describe, expect, it } from 'vitest'
+import { createGatewayApp } from './app.ts'
+import { snapshotMessage } from './snapshot/snapshot-fixture.ts'
+import { SnapshotState } from './snapshot/snapshot-state.ts'
+
+describe('gateway readiness', () => {
+  it('is not ready until a snapshot is loaded, then reports its revision and age', async () => {
+    let nowMs = 10_000
+    const snapshots = new SnapshotState(() => nowMs)
+    const app = createGatewayApp({ podId: 'pod-a', snapshots, log: createLogger('test', 'silent'), now: () => nowMs })
+    const before = await app.request('/readyz')
+    expect(before.status).toBe(503)
+    expect(await before.json()).toMatchObject({ status: 'not_ready', podId: 'pod-a' })
+    snapshots.apply(snapshotMessage(12))
+    nowMs += 2_500
+    const after = await app.request('/readyz')
+    expect(after.status).toBe(200)
+    expect(await after.json()).toEqual({
+      status: 'ready',
+      component: 'gateway',
+      podId: 'pod-a',
+      revision: 12,
+      snapshotAgeMs: 2_500,
+    })
+  })
+
+  it('answers unknown routes in the OpenAI error shape', async () => {
+    const app = createGatewayApp({
+      podId: 'pod-a',
+      snapshots: new SnapshotState(),
+      log: createLogger('test', 'silent'),
+    })
+    const response = await app.request('/v1/unknown', { method: 'POST' })
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({
+      error: {
+        message: 'Unknown route: POST /v1/unknown',
+        type: 'not_found_error',
+        code: 'unknown_route',
+        param: null,
+      },
+    })
+  })
+})
