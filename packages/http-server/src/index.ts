@@ -8,4 +8,5 @@ export {
   toErrorResponse,
 } from './http-error.ts'
 export { installErrorHandling } from './install-error-handling.ts'
+export { onShutdownSignal } from './on-shutdown-signal.ts'
 export { type HttpServerOptions, type RunningHttpServer, startHttpServer } from './start-http-server.ts'

@@ -1,0 +1,23 @@
+import { createLogger, onShutdownSignal } from '@switchyard/http-server'
+import { openClickHouse } from '@switchyard/usage-store'
+import { readIngesterConfig } from './config.ts'
+import { startIngester } from './start-ingester.ts'
+
+const config = readIngesterConfig()
+const log = createLogger('ingester', config.SWITCHYARD_LOG_LEVEL)
+const clickhouse = await openClickHouse({
+  kind: 'server',
+  url: config.SWITCHYARD_CLICKHOUSE_URL,
+  ...(config.SWITCHYARD_CLICKHOUSE_USER === undefined ? {} : { username: config.SWITCHYARD_CLICKHOUSE_USER }),
+  ...(config.SWITCHYARD_CLICKHOUSE_PASSWORD === undefined ? {} : { password: config.SWITCHYARD_CLICKHOUSE_PASSWORD }),
+})
+const ingester = await startIngester({
+  clickhouse,
+  database: config.SWITCHYARD_CLICKHOUSE_DATABASE,
+  log,
+  http: { host: config.SWITCHYARD_INGESTER_HOST, port: config.SWITCHYARD_INGESTER_PORT },
+})
+onShutdownSignal(async () => {
+  await ingester.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)
+  await clickhouse.close()
+}, log)

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback)
+
+/** The only reader of the environment in the one-process runner and CLI. */
+export const EmbeddedConfig = z.object({
+  SWITCHYARD_DATA_DIR: z.string().min(1).default('.switchyard/data'),
+  SWITCHYARD_CONFIG: z
+    .string()
+    .min(1)
+    .default(fileURLToPath(new URL('../config/demo.yaml', import.meta.url))),
+  SWITCHYARD_HOST: z.string().default('127.0.0.1'),
+  SWITCHYARD_GATEWAY_PORT: port(8080),
+  SWITCHYARD_CONTROL_PLANE_PORT: port(8081),
+  SWITCHYARD_INGESTER_PORT: port(8082),
+  SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+})
+export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>
+
+export function readEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
+  return EmbeddedConfig.parse(env)
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { createInProcessBus } from '@switchyard/bus'
+import type { ConfigFile } from '@switchyard/contracts'
+import { startControlPlane } from '@switchyard/control-plane'
+import { openPglite } from '@switchyard/db'
+import { startGateway } from '@switchyard/gateway'
+import type { Logger } from '@switchyard/http-server'
+import { startIngester } from '@switchyard/ingester'
+import { openClickHouse } from '@switchyard/usage-store'
+import type { EmbeddedConfig } from './config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
+
+export interface RunningEmbedded {
+  readonly urls: { readonly gateway: string; readonly controlPlane: string; readonly ingester: string }
+  readonly snapshotRevision: number
+  /** Drains the HTTP servers, closes the bus, then closes PGlite and chDB cleanly. */
+  stop(): Promise<void>
+}
+
+const USAGE_DATABASE = 'switchyard'
+
+/**
+ * Runs control plane, gateway and ingester in one process: the same runtimes as distributed
+ * mode, wired to PGlite, the in-process bus and the embedded ClickHouse engine on local disk.
+ */
+export async function startEmbedded(
+  settings: EmbeddedConfig,
+  config: ConfigFile,
+  log: Logger,
+): Promise<RunningEmbedded> {
+  const lock = lockDataDir(settings.SWITCHYARD_DATA_DIR)
+  const closers: Array<() => Promise<void>> = [async () => lock.release()]
+  const stop = async () => {
+    for (const close of closers.reverse()) await close()
+  }
+  try {
+    const database = await openPglite(join(settings.SWITCHYARD_DATA_DIR, 'postgres'))
+    closers.push(() => database.close())
+    const clickhouse = await openClickHouse({
+      kind: 'embedded',
+      path: join(settings.SWITCHYARD_DATA_DIR, 'clickhouse'),
+    })
+    closers.push(() => clickhouse.close())
+    const bus = createInProcessBus({ name: 'embedded' })
+    closers.push(() => bus.close())
+
+    const drainMs = settings.SWITCHYARD_DRAIN_TIMEOUT_MS
+    const host = settings.SWITCHYARD_HOST
+    const ingester = await startIngester({
+      clickhouse,
+      database: USAGE_DATABASE,
+      log: log.child({ component: 'ingester' }),
+      http: { host, port: settings.SWITCHYARD_INGESTER_PORT },
+    })
+    closers.push(() => ingester.stop(drainMs))
+    const gateway = await startGateway({
+      podId: 'embedded',
+      bus,
+      log: log.child({ component: 'gateway' }),
+      http: { host, port: settings.SWITCHYARD_GATEWAY_PORT },
+    })
+    closers.push(() => gateway.stop(drainMs))
+    const controlPlane = await startControlPlane({
+      database,
+      bus,
+      config,
+      log: log.child({ component: 'control-plane' }),
+      http: { host, port: settings.SWITCHYARD_CONTROL_PLANE_PORT },
+    })
+    closers.push(() => controlPlane.stop(drainMs))
+
+    const revision = controlPlane.lastPublished.revision
+    await waitFor(
+      () => gateway.snapshots.current?.snapshot.revision === revision,
+      10_000,
+      'the gateway to load the snapshot',
+    )
+    return {
+      urls: { gateway: gateway.url, controlPlane: controlPlane.url, ingester: ingester.url },
+      snapshotRevision: revision,
+      stop,
+    }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await delay(10)
+  }
+}
