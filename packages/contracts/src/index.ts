@@ -1,9 +1,54 @@
-export { ConfigFile } from './config-file.ts'
-export { COUNTER_DELTA_SCHEMA_VERSION, CounterDelta } from './counter-delta.ts'
+export { AlertThresholdsPct, BUDGET_WINDOWS, BudgetWindow } from './budget-policy.ts'
+export { CONFIG_FILE_VERSION, ConfigFile, type ConfigFileInput } from './config-file.ts'
+export { ConfigDeployment, ConfigModel, ConfigRoute } from './config-model.ts'
+export { ConfigProvider } from './config-provider.ts'
+export { ConfigBudget, ConfigOnExceed, ConfigRateLimit } from './config-spend.ts'
+export { ConfigKey, ConfigOrg, ConfigProject, ConfigTeam } from './config-tenancy.ts'
+export {
+  COUNTER_DELTA_MAX_ENTRIES,
+  COUNTER_DELTA_SCHEMA_VERSION,
+  CounterDelta,
+  CounterDeltaEntry,
+} from './counter-delta.ts'
+export { DeploymentWeight, UpstreamModel } from './deployment-fields.ts'
+export { EncryptedEnvelope } from './encrypted-envelope.ts'
+export { EntityName, ModelName } from './entity-name.ts'
+export { ENV_VAR_NAME_PATTERN, EnvRef, EnvVarName } from './env-ref.ts'
 export { ERROR_TYPES, ErrorBody, type ErrorType, errorBody } from './error-body.ts'
+export { JWT_ALGORITHMS, JwtAlgorithm, JwtClaimMapping, JwtIssuer, JwtKeySource, PublicJwk } from './jwt-issuer.ts'
+export { ModelPrice } from './model-price.ts'
 export { PolicySnapshot, SNAPSHOT_SCHEMA_VERSION } from './policy-snapshot.ts'
+export { ProviderCredentials } from './provider-credentials.ts'
 export { PROVIDER_TYPES, ProviderType } from './provider-id.ts'
+export { ProviderTarget } from './provider-target.ts'
+export {
+  DEFAULT_FALLBACK_ON,
+  FALLBACK_CONDITIONS,
+  FallbackCondition,
+  RetryPolicy,
+  ROUTE_STRATEGIES,
+  RouteStrategy,
+  RouteTimeouts,
+} from './route-policy.ts'
+export {
+  BUDGET_SCOPE_KINDS,
+  BudgetScope,
+  type BudgetScopeKind,
+  ConfigBudgetScope,
+  ConfigRateLimitScope,
+  RATE_LIMIT_SCOPE_KINDS,
+  RateLimitScope,
+  type RateLimitScopeKind,
+  TagScope,
+  Tags,
+} from './scope.ts'
+export { SnapshotDeployment, SnapshotModel, SnapshotProvider, SnapshotRoute } from './snapshot-catalog.ts'
+export { SnapshotId } from './snapshot-id.ts'
+export { SnapshotBudget, SnapshotOnExceed, SnapshotRateLimit } from './snapshot-spend.ts'
+export { KEY_STATUSES, KeyStatus, SnapshotKey, SnapshotOrg, SnapshotProject, SnapshotTeam } from './snapshot-tenancy.ts'
 export { NatsNames } from './subjects.ts'
+export { ThroughputLimit } from './throughput-limit.ts'
+export { isIanaTimeZone, TimeZone } from './time-zone.ts'
 export {
   AttemptUsageEvent,
   RequestUsageEvent,
@@ -13,3 +58,4 @@ export {
   UsageStatus,
   UsageTokens,
 } from './usage-event.ts'
+export { MicroUsd, parseUsdToMicroUsd, UsdAmount } from './usd-amount.ts'

@@ -21,6 +21,8 @@ export const NatsNames = {
   usageIngesterConsumer: 'sy-ingester',
   /** Events that failed validation, with the reason in a header. */
   usageDeadLetterSubject: 'sy.deadletter.v1.usage',
+  /** Stream capturing `usageDeadLetterSubject`, so dead letters stay inspectable and replayable. */
+  usageDeadLetterStream: 'SY_USAGE_DEADLETTER',
 
   /** Core (non-persistent) subject where pods exchange rate-limit and budget counter deltas. */
   counterDeltaSubject: 'sy.counters.v1.delta',

@@ -57,13 +57,19 @@ describe('import boundaries (biome.json)', () => {
 
   it('the admin UI can import only the contracts among our packages, and nothing from node:', () => {
     expect(lint('apps/admin-ui/src/probe.ts', importOf('@switchyard/contracts')).isRefused).toBe(false)
-    for (const specifier of ['@switchyard/db', '@switchyard/bus', '@switchyard/config', 'node:fs']) {
+    for (const specifier of [
+      '@switchyard/db',
+      '@switchyard/bus',
+      '@switchyard/config',
+      'node:fs',
+      'node:fs/promises',
+    ]) {
       expect(lint('apps/admin-ui/src/probe.ts', importOf(specifier)).isRefused, specifier).toBe(true)
     }
   })
 
   it('contracts import nothing of ours and do no I/O', () => {
-    for (const specifier of ['@switchyard/bus', 'node:fs', 'node:net']) {
+    for (const specifier of ['@switchyard/bus', 'node:fs', 'node:fs/promises', 'node:net']) {
       expect(lint('packages/contracts/src/probe.ts', importOf(specifier)).isRefused, specifier).toBe(true)
     }
     expect(lint('packages/contracts/src/probe.ts', importOf('zod')).isRefused).toBe(false)
