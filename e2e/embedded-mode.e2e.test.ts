@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -97,9 +97,11 @@ describe('embedded mode (pnpm start)', () => {
   it('refuses an invalid config file with exit code 2 and the exact problem, applying nothing', async () => {
     const badConfig = join(workDir, 'bad.yaml')
     writeFileSync(badConfig, 'version: 1\nteams:\n  - name: search\n    org: nowhere\n')
-    const started = run(['start'], { SWITCHYARD_CONFIG: badConfig })
+    const untouchedDir = join(workDir, 'untouched')
+    const started = run(['start'], { SWITCHYARD_CONFIG: badConfig, SWITCHYARD_DATA_DIR: untouchedDir })
     expect(await started.exited).toBe(2)
     expect(started.output()).toContain('teams[0].org: unknown org "nowhere"')
+    expect(existsSync(untouchedDir)).toBe(false)
     const validated = run(['validate', '-f', badConfig])
     expect(await validated.exited).toBe(2)
     expect(validated.output()).toContain('teams[0].org: unknown org "nowhere"')

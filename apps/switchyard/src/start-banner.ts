@@ -22,12 +22,19 @@ export function printStartBanner(
     ...missingEnv.map((ref) => `  Note: ${ref.path} reads ${ref.env}, which is not set.`),
     '',
     'Next:',
-    `  curl ${running.urls.gateway}/readyz          the gateway's policy revision and age`,
-    `  curl ${running.urls.controlPlane}/readyz    the control plane's database and last publish`,
-    `  pnpm switchyard validate -f ${configPath}   check a config file after editing it`,
+    ...alignColumns([
+      [`curl ${running.urls.gateway}/readyz`, "the gateway's policy revision and age"],
+      [`curl ${running.urls.controlPlane}/readyz`, "the control plane's database and last publish"],
+      [`pnpm switchyard validate -f ${configPath}`, 'check a config file after editing it'],
+    ]),
     '',
     'Press Ctrl-C to stop (in-flight requests finish, data is closed cleanly).',
     '',
   ]
   process.stdout.write(lines.join('\n'))
+}
+
+function alignColumns(rows: ReadonlyArray<readonly [string, string]>): string[] {
+  const width = Math.max(...rows.map(([command]) => command.length))
+  return rows.map(([command, meaning]) => `  ${command.padEnd(width)}   ${meaning}`)
 }
