@@ -1,0 +1,152 @@
+import { type JetStreamClient, StorageType } from '@nats-io/jetstream'
+import { type KV, Kvm, KvWatchInclude } from '@nats-io/kv'
+import { Objm } from '@nats-io/obj'
+import { NatsNames } from '@switchyard/contracts'
+import { abortableDelay, backoffDelayMs } from './backoff.ts'
+import type { MutableBusStats } from './bus-stats.ts'
+import { LatestEntrySlot } from './latest-entry-slot.ts'
+import type { ReconnectNotifier } from './nats-reconnects.ts'
+import type { PointerEntry, SnapshotStorePort } from './transport-ports.ts'
+
+export interface NatsSnapshotStoreOptions {
+  readonly replicas: number
+  /** Watchers also re-read the pointer this often, in case a watcher stalled silently. */
+  readonly pointerRefreshIntervalMs: number
+}
+
+/**
+ * Snapshot bodies in the object store (chunked, so far beyond the 1 MiB max payload), the
+ * pointer to the current one in a KV bucket. Watchers follow the KV key and re-read it after
+ * every reconnect, so a pod catches up on anything published while it was cut off.
+ */
+export async function openNatsSnapshotStore(
+  js: JetStreamClient,
+  reconnects: ReconnectNotifier,
+  stats: MutableBusStats,
+  options: NatsSnapshotStoreOptions,
+): Promise<SnapshotStorePort> {
+  const kv = await new Kvm(js).create(NatsNames.snapshotPointerBucket, {
+    history: 1,
+    storage: StorageType.File,
+    replicas: options.replicas,
+  })
+  const objects = await new Objm(js).create(NatsNames.snapshotObjectStore, {
+    storage: StorageType.File,
+    replicas: options.replicas,
+  })
+  const readPointer = () => readPointerEntry(kv)
+  return {
+    readPointer,
+    async swapPointer(value, expectedSequence) {
+      try {
+        if (expectedSequence === null) await kv.create(NatsNames.snapshotPointerKey, value)
+        else await kv.update(NatsNames.snapshotPointerKey, value, expectedSequence)
+        return true
+      } catch (error) {
+        // A wrong-last-sequence rejection means another writer won; anything else is a failure.
+        const current = await readPointer()
+        if ((current?.sequence ?? null) !== expectedSequence) return false
+        throw error
+      }
+    },
+    async putObject(name, body) {
+      await objects.putBlob({ name }, body)
+    },
+    readObject: (name) => objects.getBlob(name),
+    async listObjectNames() {
+      const infos = await objects.list()
+      return infos.filter((info) => !info.deleted).map((info) => info.name)
+    },
+    async deleteObject(name) {
+      await objects.delete(name)
+    },
+    watchPointer: (signal) => watchPointer(kv, readPointer, reconnects, stats, options, signal),
+  }
+}
+
+async function readPointerEntry(kv: KV): Promise<PointerEntry | null> {
+  const entry = await kv.get(NatsNames.snapshotPointerKey)
+  if (entry?.operation !== 'PUT') return null
+  return { sequence: entry.revision, value: entry.value }
+}
+
+async function* watchPointer(
+  kv: KV,
+  readPointer: () => Promise<PointerEntry | null>,
+  reconnects: ReconnectNotifier,
+  stats: MutableBusStats,
+  options: NatsSnapshotStoreOptions,
+  parentSignal: AbortSignal,
+): AsyncGenerator<PointerEntry, void, undefined> {
+  const local = new AbortController()
+  const signal = AbortSignal.any([parentSignal, local.signal])
+  const slot = new LatestEntrySlot<PointerEntry>()
+  const refresh = () => {
+    readPointer().then(
+      (entry) => {
+        if (entry) slot.offer(entry)
+      },
+      () => {
+        // The watcher, the next reconnect or the next interval tries again.
+      },
+    )
+  }
+  const stopOnAbort = () => slot.close()
+  signal.addEventListener('abort', stopOnAbort, { once: true })
+  const removeReconnectListener = reconnects.onReconnect(() => {
+    stats.snapshotWatchRestarts += 1
+    refresh()
+  })
+  const refreshTimer = setInterval(refresh, options.pointerRefreshIntervalMs)
+  refreshTimer.unref()
+  void followPointerKey(kv, slot, signal, stats)
+  try {
+    for (;;) {
+      const entry = await slot.take()
+      if (!entry) return
+      yield entry
+    }
+  } finally {
+    local.abort()
+    clearInterval(refreshTimer)
+    removeReconnectListener()
+    signal.removeEventListener('abort', stopOnAbort)
+    slot.close()
+  }
+}
+
+/** A KV watch on the pointer key (current value first), re-created whenever it ends. */
+async function followPointerKey(
+  kv: KV,
+  slot: LatestEntrySlot<PointerEntry>,
+  signal: AbortSignal,
+  stats: MutableBusStats,
+): Promise<void> {
+  let attempt = 0
+  while (!signal.aborted) {
+    try {
+      const watcher = await kv.watch({
+        key: NatsNames.snapshotPointerKey,
+        include: KvWatchInclude.LastValue,
+        ignoreDeletes: true,
+      })
+      const stop = () => watcher.stop()
+      signal.addEventListener('abort', stop, { once: true })
+      if (signal.aborted) stop()
+      try {
+        for await (const entry of watcher) {
+          attempt = 0
+          if (entry.operation === 'PUT') slot.offer({ sequence: entry.revision, value: entry.value })
+        }
+      } finally {
+        signal.removeEventListener('abort', stop)
+      }
+    } catch {
+      // Server gone or JetStream not ready yet: back off and watch again.
+    }
+    if (signal.aborted) return
+    stats.snapshotWatchRestarts += 1
+    await abortableDelay(backoffDelayMs(attempt), signal)
+    attempt += 1
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * An async iterator over `pull` that runs `stop` exactly once: when the consumer leaves
+ * (`return()`, i.e. `break` in a `for await`) or when `pull` reports the end.
+ */
+export function createSubscription<T>(
+  pull: () => Promise<IteratorResult<T, undefined>>,
+  stop: () => void,
+): AsyncIterableIterator<T> {
+  let isStopped = false
+  const stopOnce = () => {
+    if (isStopped) return
+    isStopped = true
+    stop()
+  }
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      if (isStopped) return { done: true, value: undefined }
+      const result = await pull()
+      if (result.done) stopOnce()
+      return result
+    },
+    async return() {
+      stopOnce()
+      return { done: true, value: undefined }
+    },
+    [Symbol.asyncIterator]() {
+      return iterator
+    },
+  }
+  return iterator
+}
