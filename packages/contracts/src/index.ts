@@ -17,6 +17,23 @@ export { ENV_VAR_NAME_PATTERN, EnvRef, EnvVarName } from './env-ref.ts'
 export { ERROR_TYPES, ErrorBody, type ErrorType, errorBody } from './error-body.ts'
 export { JWT_ALGORITHMS, JwtAlgorithm, JwtClaimMapping, JwtIssuer, JwtKeySource, PublicJwk } from './jwt-issuer.ts'
 export { ModelPrice } from './model-price.ts'
+export {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatContentPart,
+  ChatMessage,
+  ChatResponseFormat,
+  ChatTool,
+  ChatToolCall,
+  ChatToolCallDelta,
+  ChatToolChoice,
+  ChatUsage,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  FINISH_REASONS,
+  FinishReason,
+} from './openai-chat.ts'
 export { PolicySnapshot, SNAPSHOT_SCHEMA_VERSION } from './policy-snapshot.ts'
 export { ProviderCredentials } from './provider-credentials.ts'
 export { PROVIDER_TYPES, ProviderType } from './provider-id.ts'
@@ -49,6 +66,7 @@ export { KEY_STATUSES, KeyStatus, SnapshotKey, SnapshotOrg, SnapshotProject, Sna
 export { NatsNames } from './subjects.ts'
 export { ThroughputLimit } from './throughput-limit.ts'
 export { isIanaTimeZone, TimeZone } from './time-zone.ts'
+export { TokenUsage } from './token-usage.ts'
 export {
   AttemptUsageEvent,
   RequestUsageEvent,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ProviderType } from './provider-id.ts'
+import { TokenUsage } from './token-usage.ts'
 
 export const USAGE_EVENT_SCHEMA_VERSION = 1
 
@@ -19,12 +20,7 @@ export const UsageAttribution = z.object({
 })
 export type UsageAttribution = z.infer<typeof UsageAttribution>
 
-export const UsageTokens = z.object({
-  inputTokens: Count,
-  outputTokens: Count,
-  cachedInputTokens: Count,
-  cacheWriteInputTokens: Count,
-  reasoningTokens: Count,
+export const UsageTokens = TokenUsage.extend({
   /** True when the provider reported no usage and the counts were estimated with a tokenizer. */
   isEstimated: z.boolean(),
 })
