@@ -1,0 +1,3 @@
+export { displayPrefix, generateApiKey, hashApiKey } from './api-key.ts'
+export { DecryptionError, decryptJson, encryptJson } from './envelope.ts'
+export { type Keyring, KeyringError, parseKeyring } from './keyring.ts'
