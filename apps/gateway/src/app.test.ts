@@ -1,13 +1,13 @@
 import { createLogger } from '@switchyard/http-server'
 import { describe, expect, it } from 'vitest'
 import { createGatewayApp } from './app.ts'
-import { snapshotMessage } from './snapshot/snapshot-fixture.ts'
+import { compileWithoutKeyring, snapshotMessage } from './snapshot/snapshot-fixture.ts'
 import { SnapshotState } from './snapshot/snapshot-state.ts'
 
 describe('gateway readiness', () => {
   it('is not ready until a snapshot is loaded, then reports its revision and age', async () => {
     let nowMs = 10_000
-    const snapshots = new SnapshotState(() => nowMs)
+    const snapshots = new SnapshotState(compileWithoutKeyring, () => nowMs)
     const app = createGatewayApp({ podId: 'pod-a', snapshots, log: createLogger('test', 'silent'), now: () => nowMs })
     const before = await app.request('/readyz')
     expect(before.status).toBe(503)
@@ -28,7 +28,7 @@ describe('gateway readiness', () => {
   it('answers unknown routes in the OpenAI error shape', async () => {
     const app = createGatewayApp({
       podId: 'pod-a',
-      snapshots: new SnapshotState(),
+      snapshots: new SnapshotState(compileWithoutKeyring),
       log: createLogger('test', 'silent'),
     })
     const response = await app.request('/v1/unknown', { method: 'POST' })

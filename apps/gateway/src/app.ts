@@ -1,12 +1,25 @@
 import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/http-server'
+import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
+import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
+import { embeddingsRoute } from './openai/embeddings-route.ts'
+import { modelsRoute } from './openai/models-route.ts'
 import type { SnapshotState } from './snapshot/snapshot-state.ts'
+import type { UpstreamClient } from './upstream/upstream-client.ts'
 
 export interface GatewayDeps {
   readonly podId: string
   readonly snapshots: SnapshotState
   readonly log: Logger
+  readonly adapters: ProviderAdapterRegistry
+  readonly upstream: UpstreamClient
+  readonly metrics: GatewayMetrics
+  /** Server-side pepper of the keyed API key hashes (shared with the control plane). */
+  readonly keyPepper: Buffer
+  readonly maxBodyBytes: number
   readonly now?: () => number
+  readonly random?: () => number
 }
 
 /**
@@ -15,6 +28,7 @@ export interface GatewayDeps {
  */
 export function createGatewayApp(deps: GatewayDeps): Hono {
   const now = deps.now ?? Date.now
+  const routeDeps = { ...deps, now, random: deps.random ?? Math.random }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',
@@ -27,5 +41,11 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
       }
     }),
   )
+  app.get('/metrics', async (c) =>
+    c.text(await deps.metrics.registry.metrics(), 200, { 'content-type': deps.metrics.registry.contentType }),
+  )
+  app.route('/', chatCompletionsRoute(routeDeps))
+  app.route('/', embeddingsRoute(routeDeps))
+  app.route('/', modelsRoute(routeDeps))
   return app
 }

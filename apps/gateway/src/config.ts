@@ -7,6 +7,16 @@ export const GatewayConfig = z.object({
   SWITCHYARD_GATEWAY_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   SWITCHYARD_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   SWITCHYARD_POD_ID: z.string().min(1).default(hostname()),
+  /** `id:base64key[,id:base64key…]`: opens provider credentials in snapshots (shared with the control plane). */
+  SWITCHYARD_SECRETS_KEYRING: z.string().min(1).optional(),
+  /** Pepper of the keyed API key hashes (shared with the control plane); at least 16 bytes. */
+  SWITCHYARD_KEY_PEPPER: z.string().min(16, 'must be at least 16 characters'),
+  SWITCHYARD_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(20 * 1024 * 1024),
+  SWITCHYARD_UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(512),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

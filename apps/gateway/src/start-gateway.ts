@@ -1,7 +1,12 @@
 import { type HttpServerOptions, type Logger, type RunningHttpServer, startHttpServer } from '@switchyard/http-server'
+import type { ProviderAdapterRegistry } from '@switchyard/providers'
+import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
+import { GatewayMetrics } from './metrics/gateway-metrics.ts'
+import { compileRuntimePolicy } from './policy/runtime-policy.ts'
 import { followSnapshots, type SnapshotSource } from './snapshot/follow-snapshots.ts'
 import { SnapshotState } from './snapshot/snapshot-state.ts'
+import { UpstreamClient } from './upstream/upstream-client.ts'
 
 export interface GatewayRuntimeDeps {
   readonly podId: string
@@ -9,6 +14,12 @@ export interface GatewayRuntimeDeps {
   readonly bus: SnapshotSource
   readonly log: Logger
   readonly http: HttpServerOptions
+  readonly adapters: ProviderAdapterRegistry
+  /** Opens provider credentials in snapshots; absent when no provider has any. */
+  readonly keyring: Keyring | undefined
+  readonly keyPepper: Buffer
+  readonly maxBodyBytes: number
+  readonly upstreamConnectionsPerOrigin: number
 }
 
 export interface RunningGateway {
@@ -20,19 +31,33 @@ export interface RunningGateway {
 
 /** Wires a gateway pod: follows snapshots from the bus and serves the data-plane API. */
 export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGateway> {
-  const snapshots = new SnapshotState()
+  const snapshots = new SnapshotState((snapshot) => compileRuntimePolicy(snapshot, deps.keyring))
   // The watch runs for the pod's life and ends when the bus closes.
   followSnapshots(deps.bus, snapshots, deps.log).catch((error: unknown) => {
     deps.log.error({ err: error }, 'snapshot watch ended with an error')
   })
-  const server: RunningHttpServer = await startHttpServer(
-    createGatewayApp({ podId: deps.podId, snapshots, log: deps.log }),
-    deps.http,
-  )
+  const upstream = new UpstreamClient({
+    connectionsPerOrigin: deps.upstreamConnectionsPerOrigin,
+    keepAliveTimeoutMs: 30_000,
+  })
+  const app = createGatewayApp({
+    podId: deps.podId,
+    snapshots,
+    log: deps.log,
+    adapters: deps.adapters,
+    upstream,
+    metrics: new GatewayMetrics(),
+    keyPepper: deps.keyPepper,
+    maxBodyBytes: deps.maxBodyBytes,
+  })
+  const server: RunningHttpServer = await startHttpServer(app, deps.http)
   deps.log.info({ url: server.url, podId: deps.podId }, 'gateway listening')
   return {
     url: server.url,
     snapshots,
-    stop: (drainTimeoutMs) => server.close(drainTimeoutMs),
+    async stop(drainTimeoutMs) {
+      await server.close(drainTimeoutMs)
+      await upstream.close()
+    },
   }
 }

@@ -39,6 +39,9 @@ export const providerTargetShapes = {
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, { error: (iss) => `unknown AWS region ${JSON.stringify(iss.input)}` })
       .describe('AWS region, e.g. us-east-1'),
+    endpoint: HttpUrl.optional().describe(
+      'Bedrock runtime endpoint override (VPC or FIPS endpoint); defaults to https://bedrock-runtime.<region>.amazonaws.com',
+    ),
   },
   'openai-compatible': {
     baseUrl: HttpUrl.describe('Base URL of the OpenAI-compatible API, ending before /chat/completions'),

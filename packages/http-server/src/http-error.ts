@@ -8,18 +8,26 @@ export class HttpError extends Error {
   readonly type: ErrorType
   readonly code: string | null
   readonly param: string | null
+  /** Response headers that belong to the error, e.g. `retry-after`. */
+  readonly headers: Readonly<Record<string, string>>
 
   constructor(
     status: ContentfulStatusCode,
     type: ErrorType,
     message: string,
-    details: { code?: string | null; param?: string | null; cause?: unknown } = {},
+    details: {
+      code?: string | null
+      param?: string | null
+      headers?: Readonly<Record<string, string>>
+      cause?: unknown
+    } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause })
     this.status = status
     this.type = type
     this.code = details.code ?? null
     this.param = details.param ?? null
+    this.headers = details.headers ?? {}
   }
 }
 
@@ -48,12 +56,21 @@ export class ServiceUnavailableError extends HttpError {
  * The one place an error becomes a response. Only `HttpError`s speak to the client; anything
  * else is a bug or an outage whose message may hold internals, so the client gets a generic 500.
  */
-export function toErrorResponse(error: unknown): { status: ContentfulStatusCode; body: ErrorBody } {
+export function toErrorResponse(error: unknown): {
+  status: ContentfulStatusCode
+  body: ErrorBody
+  headers: Readonly<Record<string, string>>
+} {
   if (error instanceof HttpError) {
-    return { status: error.status, body: errorBody(error.message, error.type, error.code, error.param) }
+    return {
+      status: error.status,
+      body: errorBody(error.message, error.type, error.code, error.param),
+      headers: error.headers,
+    }
   }
   return {
     status: 500,
     body: errorBody('The server had an error while processing your request.', 'server_error', 'internal_error'),
+    headers: {},
   }
 }

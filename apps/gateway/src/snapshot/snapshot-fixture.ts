@@ -1,4 +1,5 @@
-import { SNAPSHOT_SCHEMA_VERSION } from '@switchyard/contracts'
+import { type PolicySnapshot, SNAPSHOT_SCHEMA_VERSION } from '@switchyard/contracts'
+import { compileRuntimePolicy, type RuntimePolicy } from '../policy/runtime-policy.ts'
 import type { SnapshotMessage } from './snapshot-state.ts'
 
 /** A valid, nearly empty snapshot as the bus would deliver it; tests override sections. */
@@ -21,3 +22,7 @@ export function snapshotMessage(revision: number, override: Record<string, unkno
   }
   return { revision, checksum: `checksum-${revision}`, body: new TextEncoder().encode(JSON.stringify(snapshot)) }
 }
+
+/** Compiles without a keyring: for snapshots whose providers carry no credentials. */
+export const compileWithoutKeyring = (snapshot: PolicySnapshot): RuntimePolicy =>
+  compileRuntimePolicy(snapshot, undefined)

@@ -1,11 +1,11 @@
 import { PolicySnapshot } from '@switchyard/contracts'
 import { describe, expect, it } from 'vitest'
-import { snapshotMessage } from './snapshot-fixture.ts'
+import { compileWithoutKeyring, snapshotMessage } from './snapshot-fixture.ts'
 import { SnapshotState } from './snapshot-state.ts'
 
 describe('SnapshotState', () => {
   it('starts empty and applies a valid snapshot', () => {
-    const state = new SnapshotState(() => 1_000)
+    const state = new SnapshotState(compileWithoutKeyring, () => 1_000)
     expect(state.current).toBeUndefined()
     expect(state.apply(snapshotMessage(3))).toEqual({ kind: 'applied', revision: 3 })
     expect(state.current?.snapshot.revision).toBe(3)
@@ -14,7 +14,7 @@ describe('SnapshotState', () => {
   })
 
   it('ignores a stale or repeated revision and keeps the current one', () => {
-    const state = new SnapshotState()
+    const state = new SnapshotState(compileWithoutKeyring)
     state.apply(snapshotMessage(5))
     expect(state.apply(snapshotMessage(5))).toEqual({ kind: 'stale', revision: 5, currentRevision: 5 })
     expect(state.apply(snapshotMessage(4))).toEqual({ kind: 'stale', revision: 4, currentRevision: 5 })
@@ -22,7 +22,7 @@ describe('SnapshotState', () => {
   })
 
   it('refuses a snapshot that is not JSON, fails the schema or lies about its revision', () => {
-    const state = new SnapshotState()
+    const state = new SnapshotState(compileWithoutKeyring)
     state.apply(snapshotMessage(1))
     const notJson = { revision: 2, checksum: 'x', body: new Uint8Array([0xff, 0xfe, 0x7b]) }
     expect(state.apply(notJson)).toEqual({ kind: 'invalid', revision: 2, reason: 'body is not UTF-8 JSON' })
@@ -35,7 +35,7 @@ describe('SnapshotState', () => {
   })
 
   it('swaps the reference: a holder of the old snapshot keeps it', () => {
-    const state = new SnapshotState()
+    const state = new SnapshotState(compileWithoutKeyring)
     state.apply(snapshotMessage(1))
     const held = state.current
     state.apply(snapshotMessage(2, { orgs: [{ id: 'org_2', name: 'globex' }] }))

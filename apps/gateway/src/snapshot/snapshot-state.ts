@@ -1,4 +1,5 @@
 import { PolicySnapshot } from '@switchyard/contracts'
+import type { RuntimePolicy } from '../policy/runtime-policy.ts'
 
 /** What the bus hands over: integrity-checked bytes, not yet parsed. */
 export interface SnapshotMessage {
@@ -9,6 +10,8 @@ export interface SnapshotMessage {
 
 export interface LoadedSnapshot {
   readonly snapshot: PolicySnapshot
+  /** The snapshot compiled for the request path. */
+  readonly policy: RuntimePolicy
   readonly checksum: string
   readonly appliedAtMs: number
 }
@@ -25,9 +28,11 @@ export type ApplyOutcome =
  */
 export class SnapshotState {
   #current: LoadedSnapshot | undefined
+  readonly #compile: (snapshot: PolicySnapshot) => RuntimePolicy
   readonly #now: () => number
 
-  constructor(now: () => number = Date.now) {
+  constructor(compile: (snapshot: PolicySnapshot) => RuntimePolicy, now: () => number = Date.now) {
+    this.#compile = compile
     this.#now = now
   }
 
@@ -58,7 +63,17 @@ export class SnapshotState {
     if (parsed.data.revision !== message.revision) {
       return { kind: 'invalid', revision: message.revision, reason: `body carries revision ${parsed.data.revision}` }
     }
-    this.#current = { snapshot: parsed.data, checksum: message.checksum, appliedAtMs: this.#now() }
+    let policy: RuntimePolicy
+    try {
+      policy = this.#compile(parsed.data)
+    } catch (error) {
+      return {
+        kind: 'invalid',
+        revision: message.revision,
+        reason: error instanceof Error ? error.message : 'compile failed',
+      }
+    }
+    this.#current = { snapshot: parsed.data, policy, checksum: message.checksum, appliedAtMs: this.#now() }
     return { kind: 'applied', revision: message.revision }
   }
 }

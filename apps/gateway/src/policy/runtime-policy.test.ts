@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto'
+import { PolicySnapshot } from '@switchyard/contracts'
+import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
+import { describe, expect, it } from 'vitest'
+import { authenticateKey, presentedKey } from '../pipeline/authenticate.ts'
+import { pickDeployment } from '../pipeline/pick-deployment.ts'
+import { compileRuntimePolicy, PolicyCompileError } from './runtime-policy.ts'
+
+const keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`)
+const pepper = Buffer.from('a-test-pepper-of-enough-length')
+const price = { inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 }
+
+function snapshot(overrides: Partial<Record<string, unknown>> = {}) {
+  return PolicySnapshot.parse({
+    schemaVersion: 1,
+    revision: 4,
+    generatedAt: '2026-11-01T00:00:00.000Z',
+    orgs: [{ id: 'org', name: 'acme' }],
+    teams: [{ id: 'team', orgId: 'org', name: 'search', allowedModels: ['small', 'large'] }],
+    projects: [],
+    keys: [
+      key('live', 'sk-live', { allowedModels: ['small', 'other'] }),
+      key('revoked', 'sk-revoked', { status: 'revoked' }),
+      key('expired', 'sk-expired', { expiresAt: '2026-01-01T00:00:00Z' }),
+    ],
+    jwtIssuers: [],
+    providers: [
+      {
+        id: 'prov_a',
+        name: 'openai-main',
+        target: { type: 'openai' },
+        credentials: encryptJson(keyring, { type: 'openai', apiKey: 'sk-upstream' }, 'prov_a'),
+      },
+      {
+        id: 'prov_b',
+        name: 'local',
+        target: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1' },
+        credentials: null,
+      },
+    ],
+    models: [
+      {
+        id: 'model_small',
+        name: 'small',
+        routeId: null,
+        deployments: [
+          { id: 'dep_a', providerId: 'prov_a', upstreamModel: 'gpt-4o-mini', weight: 3, prices: price, limits: null },
+          { id: 'dep_b', providerId: 'prov_b', upstreamModel: 'llama', weight: 1, prices: price, limits: null },
+        ],
+      },
+    ],
+    routes: [],
+    rateLimits: [],
+    budgets: [],
+    ...overrides,
+  })
+}
+
+function key(id: string, secret: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: id,
+    hash: hashApiKey(pepper, secret),
+    prefix: secret.slice(0, 6),
+    orgId: 'org',
+    teamId: 'team',
+    projectId: null,
+    environment: 'production',
+    userId: null,
+    tags: { app: 'search' },
+    allowedModels: null,
+    expiresAt: null,
+    status: 'active',
+    ...overrides,
+  }
+}
+
+describe('compileRuntimePolicy', () => {
+  it('decrypts provider credentials once and indexes models', () => {
+    const policy = compileRuntimePolicy(snapshot(), keyring)
+    const model = policy.models.get('small')
+    expect(model?.totalWeight).toBe(4)
+    expect(model?.deployments[0]?.provider.credentials).toEqual({ type: 'openai', apiKey: 'sk-upstream' })
+    expect(model?.deployments[1]?.provider.credentials).toBeNull()
+    expect(model?.timeouts).toEqual({ connectMs: 5_000, firstByteMs: 60_000, idleMs: 30_000, totalMs: 600_000 })
+  })
+
+  it('refuses the snapshot when credentials cannot be opened', () => {
+    expect(() => compileRuntimePolicy(snapshot(), undefined)).toThrow(PolicyCompileError)
+    expect(() => compileRuntimePolicy(snapshot(), parseKeyring(`k1:${randomBytes(32).toString('base64')}`))).toThrow(
+      'did not authenticate',
+    )
+  })
+
+  it('intersects the key allow-list with the team allow-list', () => {
+    const live = compileRuntimePolicy(snapshot(), keyring).keysByHash.get(hashApiKey(pepper, 'sk-live'))
+    expect([...(live?.allowedModels ?? [])]).toEqual(['small'])
+  })
+})
+
+describe('authenticateKey', () => {
+  const policy = compileRuntimePolicy(snapshot(), keyring)
+  const now = Date.parse('2026-11-22T00:00:00Z')
+
+  it('finds a live key by its keyed hash', () => {
+    expect(authenticateKey(policy, pepper, 'sk-live', now)).toMatchObject({ id: 'live', tags: { app: 'search' } })
+  })
+
+  it.each([
+    [undefined, 'missing_api_key'],
+    ['sk-unknown', 'invalid_api_key'],
+    ['sk-revoked', 'api_key_revoked'],
+    ['sk-expired', 'api_key_expired'],
+  ])('refuses %s with 401 %s and never echoes the key', (presented, code) => {
+    try {
+      authenticateKey(policy, pepper, presented, now)
+      throw new Error('expected a refusal')
+    } catch (error) {
+      expect(error).toMatchObject({ status: 401, code })
+      expect((error as Error).message).not.toContain(presented ?? '\u0000')
+    }
+  })
+
+  it('reads Bearer and x-api-key, Bearer first', () => {
+    expect(presentedKey(new Headers({ authorization: 'Bearer sk-a' }))).toBe('sk-a')
+    expect(presentedKey(new Headers({ 'x-api-key': 'sk-b' }))).toBe('sk-b')
+    expect(presentedKey(new Headers({ authorization: 'Basic abc' }))).toBeUndefined()
+  })
+})
+
+describe('pickDeployment', () => {
+  it('splits by weight', () => {
+    const model = compileRuntimePolicy(snapshot(), keyring).models.get('small')
+    if (!model) throw new Error('model missing')
+    expect(pickDeployment(model, 0).id).toBe('dep_a')
+    expect(pickDeployment(model, 0.74).id).toBe('dep_a')
+    expect(pickDeployment(model, 0.75).id).toBe('dep_b')
+    expect(pickDeployment(model, 0.999999).id).toBe('dep_b')
+  })
+})

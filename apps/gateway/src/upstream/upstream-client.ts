@@ -1,0 +1,130 @@
+import type { RouteTimeouts } from '@switchyard/contracts'
+import { UpstreamError, type UpstreamRequest } from '@switchyard/providers'
+import { Agent, errors, request } from 'undici'
+
+export interface UpstreamResponse {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  /** Body bytes; must be consumed or cancelled. */
+  readonly body: AsyncIterable<Uint8Array>
+  text(): Promise<string>
+  /** Discards the body and releases the connection. */
+  dump(): Promise<void>
+}
+
+export interface UpstreamClientOptions {
+  /** Most open connections to one upstream origin. */
+  readonly connectionsPerOrigin: number
+  readonly keepAliveTimeoutMs: number
+}
+
+/** Raised when the client went away: the upstream call was cancelled on purpose. */
+export class ClientClosedError extends Error {
+  override readonly name = 'ClientClosedError'
+}
+
+/**
+ * HTTP to providers over keep-alive connection pools (undici), with the route's timeouts:
+ * connect, first byte (headers), idle (between body chunks) and total (the whole attempt).
+ * The connect timeout is an agent setting, so there is one agent per distinct value.
+ */
+export class UpstreamClient {
+  readonly #agents = new Map<number, Agent>()
+  readonly #options: UpstreamClientOptions
+
+  constructor(options: UpstreamClientOptions) {
+    this.#options = options
+  }
+
+  async send(upstream: UpstreamRequest, timeouts: RouteTimeouts, clientSignal: AbortSignal): Promise<UpstreamResponse> {
+    const totalSignal = AbortSignal.timeout(timeouts.totalMs)
+    const signal = AbortSignal.any([clientSignal, totalSignal])
+    try {
+      const response = await request(upstream.url, {
+        method: upstream.method,
+        headers: upstream.headers,
+        body: upstream.body ?? null,
+        signal,
+        dispatcher: this.#agent(timeouts.connectMs),
+        headersTimeout: timeouts.firstByteMs,
+        bodyTimeout: timeouts.idleMs,
+      })
+      const headers: Record<string, string> = {}
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value
+      }
+      const body = response.body
+      return {
+        status: response.statusCode,
+        headers,
+        body: mapBodyErrors(body, clientSignal, totalSignal),
+        text: () =>
+          body.text().catch((error: unknown) => Promise.reject(toUpstreamError(error, clientSignal, totalSignal))),
+        dump: () => body.dump().then(() => undefined),
+      }
+    } catch (error) {
+      throw toUpstreamError(error, clientSignal, totalSignal)
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#agents.values()].map((agent) => agent.close()))
+  }
+
+  #agent(connectTimeoutMs: number): Agent {
+    let agent = this.#agents.get(connectTimeoutMs)
+    if (!agent) {
+      agent = new Agent({
+        connections: this.#options.connectionsPerOrigin,
+        keepAliveTimeout: this.#options.keepAliveTimeoutMs,
+        connect: { timeout: connectTimeoutMs },
+      })
+      this.#agents.set(connectTimeoutMs, agent)
+    }
+    return agent
+  }
+}
+
+async function* mapBodyErrors(
+  body: AsyncIterable<Uint8Array>,
+  clientSignal: AbortSignal,
+  totalSignal: AbortSignal,
+): AsyncGenerator<Uint8Array> {
+  try {
+    yield* body
+  } catch (error) {
+    throw toUpstreamError(error, clientSignal, totalSignal)
+  }
+}
+
+/** Network failures in the words the router and the client understand. */
+function toUpstreamError(error: unknown, clientSignal: AbortSignal, totalSignal: AbortSignal): Error {
+  if (error instanceof UpstreamError || error instanceof ClientClosedError) return error
+  if (clientSignal.aborted) return new ClientClosedError('the client closed the connection', { cause: error })
+  const timeout = (message: string) =>
+    new UpstreamError({
+      errorClass: 'timeout',
+      status: 504,
+      upstreamStatus: null,
+      message,
+      type: 'server_error',
+      code: 'upstream_timeout',
+      cause: error,
+    })
+  if (totalSignal.aborted) return timeout('The provider did not finish within the route’s total timeout.')
+  if (error instanceof errors.HeadersTimeoutError)
+    return timeout('The provider did not answer within the route’s first-byte timeout.')
+  if (error instanceof errors.BodyTimeoutError)
+    return timeout('The provider stream stalled longer than the route’s idle timeout.')
+  if (error instanceof errors.ConnectTimeoutError)
+    return timeout('Could not connect to the provider within the route’s connect timeout.')
+  return new UpstreamError({
+    errorClass: 'connection_error',
+    status: 502,
+    upstreamStatus: null,
+    message: 'The connection to the provider failed.',
+    type: 'server_error',
+    code: 'upstream_connection_error',
+    cause: error,
+  })
+}
