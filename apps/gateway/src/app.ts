@@ -1,6 +1,7 @@
 import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/http-server'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
+import { messagesRoute } from './anthropic/messages-route.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
 import { embeddingsRoute } from './openai/embeddings-route.ts'
@@ -47,5 +48,6 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
   app.route('/', chatCompletionsRoute(routeDeps))
   app.route('/', embeddingsRoute(routeDeps))
   app.route('/', modelsRoute(routeDeps))
+  app.route('/', messagesRoute(routeDeps))
   return app
 }

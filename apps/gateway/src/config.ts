@@ -17,6 +17,8 @@ export const GatewayConfig = z.object({
     .positive()
     .default(20 * 1024 * 1024),
   SWITCHYARD_UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(512),
+  /** File holding the last good snapshot; the pod starts from it when NATS is down. */
+  SWITCHYARD_SNAPSHOT_CACHE: z.string().min(1).optional(),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -5,6 +5,7 @@ import { createGatewayApp } from './app.ts'
 import { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { compileRuntimePolicy } from './policy/runtime-policy.ts'
 import { followSnapshots, type SnapshotSource } from './snapshot/follow-snapshots.ts'
+import { readSnapshotCache, writeSnapshotCache } from './snapshot/snapshot-cache.ts'
 import { SnapshotState } from './snapshot/snapshot-state.ts'
 import { UpstreamClient } from './upstream/upstream-client.ts'
 
@@ -20,6 +21,8 @@ export interface GatewayRuntimeDeps {
   readonly keyPepper: Buffer
   readonly maxBodyBytes: number
   readonly upstreamConnectionsPerOrigin: number
+  /** Where the last good snapshot is kept on disk; the pod starts from it if the bus is slow or down. */
+  readonly snapshotCachePath?: string | undefined
 }
 
 export interface RunningGateway {
@@ -32,8 +35,15 @@ export interface RunningGateway {
 /** Wires a gateway pod: follows snapshots from the bus and serves the data-plane API. */
 export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGateway> {
   const snapshots = new SnapshotState((snapshot) => compileRuntimePolicy(snapshot, deps.keyring))
+  const cachePath = deps.snapshotCachePath
+  if (cachePath) {
+    const cached = await readSnapshotCache(cachePath)
+    if (cached) deps.log.info({ outcome: snapshots.apply(cached) }, 'started from the cached snapshot')
+  }
   // The watch runs for the pod's life and ends when the bus closes.
-  followSnapshots(deps.bus, snapshots, deps.log).catch((error: unknown) => {
+  followSnapshots(deps.bus, snapshots, deps.log, (message) =>
+    cachePath ? writeSnapshotCache(cachePath, message) : Promise.resolve(),
+  ).catch((error: unknown) => {
     deps.log.error({ err: error }, 'snapshot watch ended with an error')
   })
   const upstream = new UpstreamClient({

@@ -1,3 +1,23 @@
+export {
+  ANTHROPIC_ERROR_TYPES,
+  ANTHROPIC_STOP_REASONS,
+  AnthropicAssistantBlock,
+  AnthropicContentBlock,
+  AnthropicCountTokensRequest,
+  AnthropicErrorBody,
+  AnthropicErrorType,
+  AnthropicMessage,
+  AnthropicMessageParam,
+  AnthropicMessagesRequest,
+  AnthropicStopReason,
+  AnthropicStreamEvent,
+  AnthropicTextBlock,
+  AnthropicTool,
+  AnthropicToolChoice,
+  AnthropicToolUseBlock,
+  AnthropicUsage,
+  AnthropicUserBlock,
+} from './anthropic-messages.ts'
 export { AlertThresholdsPct, BUDGET_WINDOWS, BudgetWindow } from './budget-policy.ts'
 export { CONFIG_FILE_VERSION, ConfigFile, type ConfigFileInput } from './config-file.ts'
 export { ConfigDeployment, ConfigModel, ConfigRoute } from './config-model.ts'

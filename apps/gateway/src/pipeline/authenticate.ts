@@ -14,7 +14,7 @@ export function authenticateKey(
 ): RuntimeKey {
   if (!presentedKey) {
     throw new AuthenticationError(
-      "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.",
+      "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.",
       'missing_api_key',
     )
   }

@@ -44,20 +44,25 @@ export function chatEventStream(
     {
       async pull(controller) {
         try {
-          const result = pending ?? (await events.next())
-          pending = undefined
-          if (result.done) {
-            controller.enqueue(DONE)
-            controller.close()
-            end({ error: null, isClientGone: false })
+          // A pull that enqueues nothing is never followed by another: read on until there is
+          // something to send (a skipped usage event sends nothing) or the stream ends.
+          for (;;) {
+            const result = pending ?? (await events.next())
+            pending = undefined
+            if (result.done) {
+              controller.enqueue(DONE)
+              controller.close()
+              end({ error: null, isClientGone: false })
+              return
+            }
+            const event = result.value
+            if (event.kind === 'usage') {
+              usage = event.usage
+              if (!options.includeUsage) continue
+            }
+            controller.enqueue(sseData(event.chunk))
             return
           }
-          const event = result.value
-          if (event.kind === 'usage') {
-            usage = event.usage
-            if (!options.includeUsage) return
-          }
-          controller.enqueue(sseData(event.chunk))
         } catch (error) {
           const { body } = toErrorResponse(asClientError(error))
           controller.enqueue(encoder.encode(`data: ${JSON.stringify(body)}\n\n`))

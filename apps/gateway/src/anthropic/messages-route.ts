@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto'
+import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@switchyard/contracts'
+import { HttpError, type Logger } from '@switchyard/http-server'
+import { UpstreamError } from '@switchyard/providers'
+import { type Context, Hono } from 'hono'
+import { asClientError } from '../gateway-errors.ts'
+import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
+import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
+import { pickDeployment } from '../pipeline/pick-deployment.ts'
+import { proxyHeaders } from '../pipeline/proxy-headers.ts'
+import { type Attempt, type InvokeDeps, invokeChat, invokeChatStream } from '../upstream/invoke-chat.ts'
+import { toAnthropicError } from './anthropic-errors.ts'
+import { anthropicEventStream } from './anthropic-event-stream.ts'
+import { AnthropicStreamTranslator } from './anthropic-stream-translator.ts'
+import { estimateInputTokens } from './estimate-input-tokens.ts'
+import { type MessageContext, toAnthropicMessage } from './to-anthropic-message.ts'
+import { toChatRequest } from './to-chat-request.ts'
+
+export interface MessagesRouteDeps extends AdmissionDeps, InvokeDeps {
+  readonly metrics: GatewayMetrics
+  readonly random: () => number
+  readonly log: Logger
+}
+
+const ROUTE = '/v1/messages'
+const COUNT_TOKENS_ROUTE = '/v1/messages/count_tokens'
+
+/**
+ * The Anthropic Messages API (`POST /v1/messages`, streaming and not), translated to the
+ * canonical request and sent to whichever provider the model maps to. `anthropic-version` is
+ * accepted whatever it says and `anthropic-beta` ignored. Every error on these routes, auth and
+ * validation included, is answered in Anthropic's shape, not the app's OpenAI one.
+ */
+export function messagesRoute(deps: MessagesRouteDeps): Hono {
+  const app = new Hono()
+  app.post(ROUTE, async (c) => {
+    const startedAt = performance.now()
+    let requestId: string | undefined
+    try {
+      const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest)
+      requestId = admitted.requestId
+      return await proxyMessage(deps, c.req.raw, admitted, startedAt)
+    } catch (error) {
+      return errorResponse(deps.log, c, error, requestId)
+    }
+  })
+  app.post(COUNT_TOKENS_ROUTE, async (c) => {
+    try {
+      const { body, requestId } = await admitRequest(deps, c.req.raw, AnthropicCountTokensRequest)
+      return c.json({ input_tokens: estimateInputTokens(body) }, 200, {
+        'x-request-id': requestId,
+        'x-switchyard-warning': 'input_tokens is an estimate (about 4 characters per token), not a provider count',
+      })
+    } catch (error) {
+      return errorResponse(deps.log, c, error, undefined)
+    }
+  })
+  return app
+}
+
+async function proxyMessage(
+  deps: MessagesRouteDeps,
+  request: Request,
+  admitted: Admitted<AnthropicMessagesRequest>,
+  startedAt: number,
+): Promise<Response> {
+  const { body, model, requestId } = admitted
+  const translated = toChatRequest(body)
+  const deployment = pickDeployment(model, deps.random())
+  const provider = deployment.provider
+  const upstreamAbort = new AbortController()
+  const attempt: Attempt = {
+    model,
+    deployment,
+    requestId,
+    signal: AbortSignal.any([request.signal, upstreamAbort.signal]),
+  }
+  const headers = responseHeaders(proxyHeaders({ requestId, body: translated.request }, deployment), translated)
+  const context: MessageContext = {
+    messageId: `msg_${randomUUID().replaceAll('-', '')}`,
+    model: body.model,
+    stopSequences: body.stop_sequences ?? [],
+  }
+  const finish = (status: number, upstreamMs: number) => {
+    const durationMs = performance.now() - startedAt
+    const overheadMs = Math.max(0, durationMs - upstreamMs)
+    deps.metrics.recordCall({
+      route: ROUTE,
+      model: model.name,
+      provider: provider.name,
+      status,
+      durationMs,
+      overheadMs,
+    })
+    return overheadMs.toFixed(3)
+  }
+
+  const upstreamStartedAt = performance.now()
+  try {
+    if (body.stream === true) {
+      const events = (await invokeChatStream(deps, attempt, translated.request))[Symbol.asyncIterator]()
+      // Read before answering: until the first event, a failure is still a clean HTTP error.
+      const first = await events.next()
+      const overheadMs = finish(200, performance.now() - upstreamStartedAt)
+      deps.metrics.recordAttempt(provider.name, 'ok')
+      const stream = anthropicEventStream(first, events, new AnthropicStreamTranslator(context), {
+        requestId,
+        abortUpstream: () => upstreamAbort.abort(),
+        onEnd: (outcome) => {
+          if (outcome.usage) deps.metrics.recordTokens(model.name, provider.name, outcome.usage)
+        },
+      })
+      return new Response(stream, {
+        headers: {
+          ...headers,
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache',
+          'x-switchyard-overhead-ms': overheadMs,
+        },
+      })
+    }
+    const result = await invokeChat(deps, attempt, translated.request)
+    const upstreamMs = performance.now() - upstreamStartedAt
+    deps.metrics.recordAttempt(provider.name, 'ok')
+    deps.metrics.recordTokens(model.name, provider.name, result.usage)
+    const json = JSON.stringify(toAnthropicMessage(result, context))
+    const overheadMs = finish(200, upstreamMs)
+    return new Response(json, {
+      headers: { ...headers, 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
+    })
+  } catch (error) {
+    if (error instanceof UpstreamError) {
+      deps.metrics.recordAttempt(provider.name, error.errorClass)
+      finish(error.status, performance.now() - upstreamStartedAt)
+    }
+    throw error
+  }
+}
+
+/** The proxy headers, Anthropic's `request-id`, and a warning naming what was dropped in translation. */
+function responseHeaders(
+  proxied: Record<string, string>,
+  translated: { readonly droppedFields: readonly string[] },
+): Record<string, string> {
+  const headers: Record<string, string> = { ...proxied }
+  const requestId = proxied['x-request-id']
+  if (requestId !== undefined) headers['request-id'] = requestId
+  if (translated.droppedFields.length > 0) {
+    const warning = `dropped fields the gateway cannot translate: ${translated.droppedFields.join(', ')}`
+    const earlier = headers['x-switchyard-warning']
+    headers['x-switchyard-warning'] = earlier === undefined ? warning : `${earlier}; ${warning}`
+  }
+  return headers
+}
+
+/** The app's error mapper, in Anthropic's shape: only `HttpError`s speak; anything else is logged. */
+function errorResponse(log: Logger, c: Context, error: unknown, requestId: string | undefined): Response {
+  const clientError = asClientError(error)
+  const { status, body, headers } = toAnthropicError(clientError, requestId)
+  if (status >= 500 && !(clientError instanceof HttpError)) {
+    log.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
+  }
+  const idHeaders = requestId === undefined ? {} : { 'x-request-id': requestId, 'request-id': requestId }
+  return c.json(body, status, { ...headers, ...idHeaders })
+}
