@@ -1,14 +1,31 @@
 import { createLogger } from '@switchyard/http-server'
+import { providerAdapters } from '@switchyard/providers'
 import { describe, expect, it } from 'vitest'
-import { createGatewayApp } from './app.ts'
+import { createGatewayApp, type GatewayDeps } from './app.ts'
+import { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { compileWithoutKeyring, snapshotMessage } from './snapshot/snapshot-fixture.ts'
 import { SnapshotState } from './snapshot/snapshot-state.ts'
+import { UpstreamClient } from './upstream/upstream-client.ts'
+
+function deps(snapshots: SnapshotState, now?: () => number): GatewayDeps {
+  return {
+    podId: 'pod-a',
+    snapshots,
+    log: createLogger('test', 'silent'),
+    adapters: providerAdapters,
+    upstream: new UpstreamClient({ connectionsPerOrigin: 4, keepAliveTimeoutMs: 1_000 }),
+    metrics: new GatewayMetrics(),
+    keyPepper: Buffer.from('a-test-pepper-of-enough-length'),
+    maxBodyBytes: 1024 * 1024,
+    ...(now ? { now } : {}),
+  }
+}
 
 describe('gateway readiness', () => {
   it('is not ready until a snapshot is loaded, then reports its revision and age', async () => {
     let nowMs = 10_000
     const snapshots = new SnapshotState(compileWithoutKeyring, () => nowMs)
-    const app = createGatewayApp({ podId: 'pod-a', snapshots, log: createLogger('test', 'silent'), now: () => nowMs })
+    const app = createGatewayApp(deps(snapshots, () => nowMs))
     const before = await app.request('/readyz')
     expect(before.status).toBe(503)
     expect(await before.json()).toMatchObject({ status: 'not_ready', podId: 'pod-a' })
@@ -26,11 +43,7 @@ describe('gateway readiness', () => {
   })
 
   it('answers unknown routes in the OpenAI error shape', async () => {
-    const app = createGatewayApp({
-      podId: 'pod-a',
-      snapshots: new SnapshotState(compileWithoutKeyring),
-      log: createLogger('test', 'silent'),
-    })
+    const app = createGatewayApp(deps(new SnapshotState(compileWithoutKeyring)))
     const response = await app.request('/v1/unknown', { method: 'POST' })
     expect(response.status).toBe(404)
     expect(await response.json()).toEqual({

@@ -14,6 +14,10 @@ export const EmbeddedConfig = z.object({
   SWITCHYARD_GATEWAY_PORT: port(8080),
   SWITCHYARD_CONTROL_PLANE_PORT: port(8081),
   SWITCHYARD_INGESTER_PORT: port(8082),
+  /** Port of the built-in provider simulator the demo config points at; -1 turns it off. */
+  SWITCHYARD_SIMULATOR_PORT: z.coerce.number().int().min(-1).max(65_535).default(4010),
+  SWITCHYARD_KEY_PEPPER: z.string().min(16).optional(),
+  SWITCHYARD_SECRETS_KEYRING: z.string().min(1).optional(),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 })

@@ -7,9 +7,12 @@ import { openPglite } from '@switchyard/db'
 import { startGateway } from '@switchyard/gateway'
 import type { Logger } from '@switchyard/http-server'
 import { startIngester } from '@switchyard/ingester'
+import { providerAdapters } from '@switchyard/providers'
+import { parseKeyring } from '@switchyard/secrets'
 import { openClickHouse } from '@switchyard/usage-store'
 import type { EmbeddedConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
+import { loadOrCreateLocalSecrets } from './local-secrets.ts'
 
 export interface RunningEmbedded {
   readonly urls: { readonly gateway: string; readonly controlPlane: string; readonly ingester: string }
@@ -54,11 +57,21 @@ export async function startEmbedded(
       http: { host, port: settings.SWITCHYARD_INGESTER_PORT },
     })
     closers.push(() => ingester.stop(drainMs))
+    const secrets = loadOrCreateLocalSecrets(settings.SWITCHYARD_DATA_DIR, {
+      keyPepper: settings.SWITCHYARD_KEY_PEPPER,
+      keyring: settings.SWITCHYARD_SECRETS_KEYRING,
+    })
     const gateway = await startGateway({
       podId: 'embedded',
       bus,
       log: log.child({ component: 'gateway' }),
       http: { host, port: settings.SWITCHYARD_GATEWAY_PORT },
+      adapters: providerAdapters,
+      keyring: parseKeyring(secrets.keyring),
+      keyPepper: Buffer.from(secrets.keyPepper, 'utf8'),
+      maxBodyBytes: 20 * 1024 * 1024,
+      upstreamConnectionsPerOrigin: 256,
+      snapshotCachePath: join(settings.SWITCHYARD_DATA_DIR, 'snapshot.json'),
     })
     closers.push(() => gateway.stop(drainMs))
     const controlPlane = await startControlPlane({

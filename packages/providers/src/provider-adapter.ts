@@ -36,7 +36,9 @@ export interface ChatResult {
 
 /**
  * One canonical stream event. Chunks come in order; the last event carries the usage, with an
- * OpenAI usage chunk (`choices: []`) to send when the client asked for `include_usage`.
+ * OpenAI usage chunk (`choices: []`) to send when the client asked for `include_usage`. Adapters
+ * always emit it (they ask upstream for usage whatever the client asked), and chunk events never
+ * carry usage, so the gateway decides from the client's `stream_options` alone.
  */
 export type ChatStreamEvent =
   | { readonly kind: 'chunk'; readonly chunk: ChatCompletionChunk }
@@ -59,8 +61,11 @@ export interface ProviderAdapter<T extends ProviderType = ProviderType> {
   ): AsyncIterable<ChatStreamEvent>
   buildEmbeddingsRequest?(request: EmbeddingsRequest, context: CallContext<T>): UpstreamRequest
   parseEmbeddingsResponse?(body: unknown, context: CallContext<T>): EmbeddingsResponse
-  /** A non-2xx answer → the error the gateway shows (OpenAI shape, faithful status). */
-  toUpstreamError(response: UpstreamErrorResponse): UpstreamError
+  /**
+   * A non-2xx answer → the error the gateway shows (OpenAI shape, faithful status). `now` turns a
+   * `Retry-After` HTTP date into a delay; without it only delays in seconds/milliseconds count.
+   */
+  toUpstreamError(response: UpstreamErrorResponse, now?: () => number): UpstreamError
   /** Adds credentials: bearer, api-key header, x-api-key, AWS SigV4… */
   authenticate(
     request: UpstreamRequest,

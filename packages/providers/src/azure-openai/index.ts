@@ -1,0 +1,1 @@
+export { azureDeploymentUrl, azureOpenAIAdapter } from './azure-openai-adapter.ts'

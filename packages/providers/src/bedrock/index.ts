@@ -1,0 +1,1 @@
+export { bedrockAdapter, createBedrockAdapter } from './bedrock-adapter.ts'

@@ -1,0 +1,7 @@
+export { decodeOpenAIChatStream } from './decode-openai-stream.ts'
+export { OPENAI_DEFAULT_BASE_URL, openaiAdapter } from './openai-adapter.ts'
+export { buildOpenAIChatBody, NO_QUIRKS, type OpenAIDialectQuirks, openAIJsonRequest } from './openai-chat-body.ts'
+export { buildOpenAIEmbeddingsBody, parseOpenAIEmbeddingsResponse } from './openai-embeddings.ts'
+export { openAIStreamError, openAIUpstreamError, readOpenAIError } from './openai-error.ts'
+export { usageFromOpenAI } from './openai-usage.ts'
+export { parseOpenAIChatResponse, toFinishReason } from './parse-openai-response.ts'
