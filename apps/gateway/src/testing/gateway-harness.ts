@@ -107,7 +107,7 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
       return {
         id: `prov_${family}`,
         name: family,
-        target: familyTarget(family, simulator.url).target,
+        target: familyTarget(family, simulator.url),
         credentials: encryptJson(keyring, credentials, `prov_${family}`),
       }
     }),
@@ -119,7 +119,7 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
         {
           id: `dep_${family}`,
           providerId: `prov_${family}`,
-          upstreamModel: familyTarget(family, simulator.url).upstreamModel,
+          upstreamModel: UPSTREAM_MODELS[family],
           weight: 1,
           prices: price,
           limits: null,
