@@ -37,7 +37,7 @@ describe('who may call', () => {
   it('refuses a missing or wrong key with 401 in the OpenAI shape', async () => {
     const missing = await post('/v1/chat/completions', chat('m-openai'), { authorization: '' })
     expect(missing.status).toBe(401)
-    const missingBody = await missing.json()
+    const missingBody = (await missing.json()) as { error: { code: string } }
     assertMatches(spec.error, missingBody, 'error')
     expect(missingBody.error.code).toBe('missing_api_key')
     const wrong = await post('/v1/chat/completions', chat('m-openai'), { authorization: 'Bearer sk-sy-wrong' })
@@ -48,7 +48,10 @@ describe('who may call', () => {
   it('answers an unknown model with 404 model_not_found naming the param', async () => {
     const response = await post('/v1/chat/completions', chat('gpt-99'))
     expect(response.status).toBe(404)
-    expect((await response.json()).error).toMatchObject({ code: 'model_not_found', param: 'model' })
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: 'model_not_found',
+      param: 'model',
+    })
   })
 
   it('lists exactly the models of the snapshot on /v1/models', async () => {
@@ -65,7 +68,7 @@ describe('provider failures keep a faithful status', () => {
     const response = await post('/v1/chat/completions', chat(`m-${family}`))
     expect(response.status).toBe(429)
     expect(response.headers.get('retry-after')).toBe('7')
-    const body = await response.json()
+    const body = (await response.json()) as { error: { type: string } }
     assertMatches(spec.error, body, 'error')
     expect(body.error.type).toBe('rate_limit_error')
   })

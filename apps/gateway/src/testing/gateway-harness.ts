@@ -23,29 +23,30 @@ export type ProviderFamily = (typeof PROVIDER_FAMILIES)[number]
 
 const bedrockCredentials = { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret-access-key' }
 
-function familyTarget(family: ProviderFamily, simulatorUrl: string): { target: ProviderTarget; upstreamModel: string } {
+/** The provider-side model of each family's deployment; the simulator keys scenarios by it. */
+export const UPSTREAM_MODELS: Readonly<Record<ProviderFamily, string>> = {
+  openai: 'gpt-4o-mini',
+  'azure-openai': 'gpt-4o-deployment',
+  anthropic: 'claude-sonnet-4-5',
+  gemini: 'gemini-2.5-flash',
+  bedrock: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  'openai-compatible': 'llama-3.1-8b',
+}
+
+function familyTarget(family: ProviderFamily, simulatorUrl: string): ProviderTarget {
   switch (family) {
     case 'openai':
-      return { target: { type: 'openai', baseUrl: `${simulatorUrl}/openai/v1` }, upstreamModel: 'gpt-4o-mini' }
+      return { type: 'openai', baseUrl: `${simulatorUrl}/openai/v1` }
     case 'azure-openai':
-      return {
-        target: { type: 'azure-openai', endpoint: `${simulatorUrl}/azure`, apiVersion: '2024-10-21' },
-        upstreamModel: 'gpt-4o-deployment',
-      }
+      return { type: 'azure-openai', endpoint: `${simulatorUrl}/azure`, apiVersion: '2024-10-21' }
     case 'anthropic':
-      return { target: { type: 'anthropic', baseUrl: `${simulatorUrl}/anthropic` }, upstreamModel: 'claude-sonnet-4-5' }
+      return { type: 'anthropic', baseUrl: `${simulatorUrl}/anthropic` }
     case 'gemini':
-      return { target: { type: 'gemini', baseUrl: `${simulatorUrl}/gemini` }, upstreamModel: 'gemini-2.5-flash' }
+      return { type: 'gemini', baseUrl: `${simulatorUrl}/gemini` }
     case 'bedrock':
-      return {
-        target: { type: 'bedrock', region: 'us-east-1', endpoint: `${simulatorUrl}/bedrock` },
-        upstreamModel: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
-      }
+      return { type: 'bedrock', region: 'us-east-1', endpoint: `${simulatorUrl}/bedrock` }
     case 'openai-compatible':
-      return {
-        target: { type: 'openai-compatible', baseUrl: `${simulatorUrl}/openai/v1` },
-        upstreamModel: 'llama-3.1-8b',
-      }
+      return { type: 'openai-compatible', baseUrl: `${simulatorUrl}/openai/v1` }
   }
 }
 
