@@ -23,7 +23,8 @@ export async function collectOpenAIStream(stream: AsyncIterable<unknown>): Promi
     for (const choice of chunk.choices) {
       content += choice.delta.content ?? ''
       for (const delta of choice.delta.tool_calls ?? []) {
-        const call = (toolCalls[delta.index] ??= { id: '', name: '', arguments: '' })
+        const call = toolCalls[delta.index] ?? { id: '', name: '', arguments: '' }
+        toolCalls[delta.index] = call
         call.id += delta.id ?? ''
         call.name += delta.function?.name ?? ''
         call.arguments += delta.function?.arguments ?? ''
