@@ -64,6 +64,9 @@ export interface GatewayHarness {
   readonly apiKey: string
   readonly simulator: RunningSimulator
   readonly modelOf: (family: ProviderFamily) => string
+  readonly upstream: UpstreamClient
+  /** Closes the gateway's HTTP server only, draining in-flight requests for up to `drainMs`. */
+  stopGateway(drainMs: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -152,6 +155,8 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
     apiKey,
     simulator,
     modelOf: (family) => `m-${family}`,
+    upstream,
+    stopGateway: (drainMs) => server.close(drainMs),
     async close() {
       await server.close(1_000)
       await upstream.close()

@@ -67,6 +67,15 @@ export class UpstreamClient {
     }
   }
 
+  /** Requests being sent or read right now, across every upstream origin. */
+  runningRequests(): number {
+    let running = 0
+    for (const agent of this.#agents.values()) {
+      for (const stats of Object.values(agent.stats)) running += stats.running
+    }
+    return running
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.#agents.values()].map((agent) => agent.close()))
   }
