@@ -1,0 +1,7 @@
+export { countTokens, splitTokens } from './core/tokenizer.ts'
+export { scenarioHeader } from './scenarios/resolve-scenario.ts'
+export type { Scenario, ScenarioError, ScenarioInput } from './scenarios/scenario.ts'
+export { ScenarioRegistry } from './scenarios/scenario-registry.ts'
+export { createSimulatorHandler, type SimulatorHandler } from './server/create-simulator-handler.ts'
+export type { BedrockCredentials, SimulatorHandlerOptions } from './server/simulator-options.ts'
+export { type RunningSimulator, type StartSimulatorOptions, startSimulator } from './server/start-simulator.ts'
