@@ -1,11 +1,18 @@
 import { createNatsBus } from '@switchyard/bus'
+import { loadConfigFile } from '@switchyard/config'
 import { openPostgres } from '@switchyard/db'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
-import { readControlPlaneConfig } from './config.ts'
+import { parseKeyring } from '@switchyard/secrets'
+import { readControlPlaneConfig, readSecretsEnvironment } from './config.ts'
 import { startControlPlane } from './start-control-plane.ts'
 
 const config = readControlPlaneConfig()
 const log = createLogger('control-plane', config.SWITCHYARD_LOG_LEVEL)
+// Read before connecting anything, so a bad file stops the start with its problems listed.
+const configToApply =
+  config.SWITCHYARD_CONFIG === undefined
+    ? {}
+    : { config: await loadConfigFile(config.SWITCHYARD_CONFIG), configSourceName: config.SWITCHYARD_CONFIG }
 const database = openPostgres({ url: config.SWITCHYARD_DATABASE_URL })
 const bus = await createNatsBus({ servers: config.SWITCHYARD_NATS_URL, name: 'control-plane' })
 const controlPlane = await startControlPlane({
@@ -13,6 +20,12 @@ const controlPlane = await startControlPlane({
   bus,
   log,
   http: { host: config.SWITCHYARD_CONTROL_PLANE_HOST, port: config.SWITCHYARD_CONTROL_PLANE_PORT },
+  secrets: {
+    keyring: parseKeyring(config.SWITCHYARD_SECRETS_KEYRING),
+    keyPepper: Buffer.from(config.SWITCHYARD_KEY_PEPPER, 'utf8'),
+    env: readSecretsEnvironment(),
+  },
+  ...configToApply,
 })
 onShutdownSignal(async () => {
   await controlPlane.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)

@@ -2,7 +2,7 @@ import type { ConfigFile } from '@switchyard/contracts'
 import type { DatabaseHandle } from '@switchyard/db'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { createControlPlaneApp } from './app.ts'
-import { applyTenancy } from './apply/apply-tenancy.ts'
+import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import { type PublishedSnapshot, publishSnapshot, type SnapshotSink } from './snapshot/publish-snapshot.ts'
 
 export interface ControlPlaneRuntimeDeps {
@@ -10,8 +10,14 @@ export interface ControlPlaneRuntimeDeps {
   readonly bus: SnapshotSink
   readonly log: Logger
   readonly http: HttpServerOptions
+  /** Encrypts provider credentials, hashes keys, and the environment config secrets are read from. */
+  readonly secrets: ApplySecrets
   /** A config file to apply before the first publish (the embedded mode's demo config). */
   readonly config?: ConfigFile
+  /** Names the config in messages, e.g. its path. */
+  readonly configSourceName?: string
+  /** Default `fail`; the embedded mode applies such providers without credentials. */
+  readonly missingProviderSecrets?: MissingProviderSecretPolicy
   readonly now?: () => Date
 }
 
@@ -26,7 +32,11 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
   const now = deps.now ?? (() => new Date())
   await deps.database.migrate()
   if (deps.config) {
-    const applied = await applyTenancy(deps.database.db, deps.config)
+    const { warnings, ...applied } = await applyConfig(deps.database.db, deps.config, deps.secrets, {
+      ...(deps.missingProviderSecrets === undefined ? {} : { missingProviderSecrets: deps.missingProviderSecrets }),
+      ...(deps.configSourceName === undefined ? {} : { sourceName: deps.configSourceName }),
+    })
+    for (const warning of warnings) deps.log.warn({ path: warning.path }, warning.message)
     deps.log.info(applied, 'config applied')
   }
   const lastPublished = await publishSnapshot(deps.database.db, deps.bus, now)

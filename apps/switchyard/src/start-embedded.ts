@@ -80,6 +80,14 @@ export async function startEmbedded(
       config,
       log: log.child({ component: 'control-plane' }),
       http: { host, port: settings.SWITCHYARD_CONTROL_PLANE_PORT },
+      secrets: {
+        keyring: parseKeyring(secrets.keyring),
+        keyPepper: Buffer.from(secrets.keyPepper, 'utf8'),
+        env: process.env,
+      },
+      configSourceName: settings.SWITCHYARD_CONFIG,
+      // The demo runs before any provider key is set: such providers answer 502 until one is.
+      missingProviderSecrets: 'apply-without',
     })
     closers.push(() => controlPlane.stop(drainMs))
 

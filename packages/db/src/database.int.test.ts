@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type PostgresServerHandle, startPostgresServer } from '@switchyard/test-services'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openPglite, openPostgres } from './database.ts'
-import { orgs, snapshotRevisions, teams } from './schema/index.ts'
+import { apiKeys, deployments, models, orgs, providers, routes, snapshotRevisions, teams } from './schema/index.ts'
 
 /** The same cases against both drivers: the embedded mode must behave like the real server. */
 function runDatabaseSuite(name: string, open: () => Promise<DatabaseHandle>) {
@@ -31,6 +31,32 @@ function runDatabaseSuite(name: string, open: () => Promise<DatabaseHandle>) {
       expect(team?.allowedModels).toEqual(['gpt-4o'])
       await expect(handle.db.insert(teams).values({ id: 'team_2', orgId: 'org_1', name: 'search' })).rejects.toThrow()
       await expect(handle.db.insert(teams).values({ id: 'team_3', orgId: 'missing', name: 'x' })).rejects.toThrow()
+    })
+
+    it('enforces the catalog and key constraints', async () => {
+      const db = handle.db
+      await db.insert(orgs).values({ id: 'org_c', name: 'catalog' })
+      await db.insert(providers).values({ id: 'prov_1', name: 'local', type: 'openai-compatible', target: {} })
+      await db.insert(routes).values({ id: 'route_1', name: 'default', policy: { strategy: 'weighted' } })
+      await db.insert(models).values({ id: 'model_1', name: 'gpt-4o-mini', routeId: 'route_1' })
+      const deployment = { modelId: 'model_1', providerId: 'prov_1', upstreamModel: 'm', weight: 1, prices: {} }
+      await db.insert(deployments).values({ id: 'dep_1', ...deployment, position: 0 })
+      await expect(db.insert(deployments).values({ id: 'dep_2', ...deployment, position: 1 })).rejects.toThrow()
+      await expect(db.delete(providers).where(eq(providers.id, 'prov_1'))).rejects.toThrow()
+      await expect(db.delete(routes).where(eq(routes.id, 'route_1'))).rejects.toThrow()
+      await db.delete(models).where(eq(models.id, 'model_1'))
+      expect(await db.select().from(deployments)).toEqual([])
+      expect((await db.select().from(routes))[0]?.fallbackModelIds).toEqual([])
+
+      const key = { orgId: 'org_c', keyHash: 'a'.repeat(64), prefix: 'sk-sy-abcdef' }
+      await db.insert(apiKeys).values({ id: 'key_1', name: 'ci', ...key })
+      const [stored] = await db.select().from(apiKeys)
+      expect(stored).toMatchObject({ status: 'active', tags: {}, allowedModels: null, teamId: null })
+      await expect(db.insert(apiKeys).values({ id: 'key_2', name: 'other', ...key })).rejects.toThrow()
+      await expect(
+        db.insert(apiKeys).values({ id: 'key_3', name: 'ci', ...key, keyHash: 'b'.repeat(64) }),
+      ).rejects.toThrow()
+      await expect(db.execute(sql`update api_keys set status = 'lost' where id = 'key_1'`)).rejects.toThrow()
     })
 
     it('hands out snapshot revisions that only grow', async () => {

@@ -6,4 +6,15 @@ export {
   type PostgresOptions,
   type Schema,
 } from './database.ts'
-export { orgs, projects, snapshotRevisions, teams } from './schema/index.ts'
+export { API_KEY_STATUSES } from './schema/api-keys.ts'
+export {
+  apiKeys,
+  deployments,
+  models,
+  orgs,
+  projects,
+  providers,
+  routes,
+  snapshotRevisions,
+  teams,
+} from './schema/index.ts'

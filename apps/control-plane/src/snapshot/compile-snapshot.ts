@@ -1,18 +1,73 @@
-import { PolicySnapshot, SNAPSHOT_SCHEMA_VERSION } from '@switchyard/contracts'
+import {
+  type EncryptedEnvelope,
+  type FallbackCondition,
+  type KeyStatus,
+  type ModelPrice,
+  PolicySnapshot,
+  type ProviderTarget,
+  type RetryPolicy,
+  type RouteStrategy,
+  type RouteTimeouts,
+  SNAPSHOT_SCHEMA_VERSION,
+  type SnapshotModel,
+  type ThroughputLimit,
+} from '@switchyard/contracts'
 
-export interface TenancyState {
+/** The control plane's state as the compiler needs it: rows, with their jsonb parsed. */
+export interface PolicyState {
   readonly orgs: ReadonlyArray<{ id: string; name: string }>
   readonly teams: ReadonlyArray<{ id: string; orgId: string; name: string; allowedModels: string[] | null }>
   readonly projects: ReadonlyArray<{ id: string; teamId: string; name: string }>
+  readonly providers: ReadonlyArray<{
+    id: string
+    name: string
+    target: ProviderTarget
+    credentials: EncryptedEnvelope | null
+  }>
+  readonly routes: ReadonlyArray<{
+    id: string
+    name: string
+    policy: { strategy: RouteStrategy; retries: RetryPolicy; timeouts: RouteTimeouts; fallbackOn: FallbackCondition[] }
+    fallbackModelIds: string[]
+  }>
+  readonly models: ReadonlyArray<{ id: string; name: string; routeId: string | null }>
+  readonly deployments: ReadonlyArray<{
+    id: string
+    modelId: string
+    providerId: string
+    upstreamModel: string
+    weight: number
+    prices: ModelPrice
+    limits: ThroughputLimit | null
+    position: number
+  }>
+  readonly keys: ReadonlyArray<{
+    id: string
+    name: string
+    keyHash: string
+    prefix: string
+    orgId: string
+    teamId: string | null
+    projectId: string | null
+    environment: string | null
+    userId: string | null
+    tags: Record<string, string>
+    allowedModels: string[] | null
+    expiresAt: Date | null
+    status: KeyStatus
+  }>
 }
+
+/** Code-unit order, not locale order, so equal states compile to equal bytes on any machine. */
+const compareIds = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+const byId = <T extends { id: string }>(rows: ReadonlyArray<T>): T[] => [...rows].sort(compareIds)
 
 /**
  * Compiles the control plane's state into the snapshot pods serve from. Pure: the revision and
- * the clock come in as arguments. Sorting by id makes equal states compile to equal bytes.
- * Keys, issuers, the model catalog, limits and budgets join as their tables land.
+ * the clock come in as arguments. Sections are sorted by id and deployments by position, so
+ * equal states compile to equal bytes. JWT issuers, limits and budgets join as their tables land.
  */
-export function compileSnapshot(state: TenancyState, revision: number, generatedAt: Date): PolicySnapshot {
-  const byId = <T extends { id: string }>(rows: ReadonlyArray<T>) => [...rows].sort((a, b) => a.id.localeCompare(b.id))
+export function compileSnapshot(state: PolicyState, revision: number, generatedAt: Date): PolicySnapshot {
   return PolicySnapshot.parse({
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     revision,
@@ -20,12 +75,56 @@ export function compileSnapshot(state: TenancyState, revision: number, generated
     orgs: byId(state.orgs).map(({ id, name }) => ({ id, name })),
     teams: byId(state.teams).map(({ id, orgId, name, allowedModels }) => ({ id, orgId, name, allowedModels })),
     projects: byId(state.projects).map(({ id, teamId, name }) => ({ id, teamId, name })),
-    keys: [],
+    keys: byId(state.keys).map(compileKey),
     jwtIssuers: [],
-    providers: [],
-    models: [],
-    routes: [],
+    providers: byId(state.providers).map(({ id, name, target, credentials }) => ({ id, name, target, credentials })),
+    models: compileModels(state),
+    routes: byId(state.routes).map(({ id, name, policy, fallbackModelIds }) => ({
+      id,
+      name,
+      ...policy,
+      fallbackModelIds,
+    })),
     rateLimits: [],
     budgets: [],
   })
+}
+
+function compileKey(key: PolicyState['keys'][number]) {
+  return {
+    id: key.id,
+    name: key.name,
+    hash: key.keyHash,
+    prefix: key.prefix,
+    orgId: key.orgId,
+    teamId: key.teamId,
+    projectId: key.projectId,
+    environment: key.environment,
+    userId: key.userId,
+    tags: key.tags,
+    allowedModels: key.allowedModels,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    status: key.status,
+  }
+}
+
+// A model needs at least one deployment; the schema refuses one without, and applies always
+// give it one.
+function compileModels(state: PolicyState): SnapshotModel[] {
+  const byModel = Map.groupBy(state.deployments, (deployment) => deployment.modelId)
+  return byId(state.models).map(({ id, name, routeId }) => ({
+    id,
+    name,
+    routeId,
+    deployments: [...(byModel.get(id) ?? [])]
+      .sort((a, b) => a.position - b.position || compareIds(a, b))
+      .map(({ id, providerId, upstreamModel, weight, prices, limits }) => ({
+        id,
+        providerId,
+        upstreamModel,
+        weight,
+        prices,
+        limits,
+      })),
+  }))
 }

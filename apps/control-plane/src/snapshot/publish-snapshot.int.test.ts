@@ -1,9 +1,18 @@
+import { randomBytes } from 'node:crypto'
 import { ConfigFile, PolicySnapshot } from '@switchyard/contracts'
 import { type DatabaseHandle, openPostgres } from '@switchyard/db'
+import { parseKeyring } from '@switchyard/secrets'
 import { type PostgresServerHandle, startPostgresServer } from '@switchyard/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyTenancy } from '../apply/apply-tenancy.ts'
+import { applyConfig } from '../apply/apply-config.ts'
 import { publishSnapshot } from './publish-snapshot.ts'
+
+// This config needs no secret: its one provider takes none.
+const secrets = {
+  keyring: parseKeyring(`test-1:${randomBytes(32).toString('base64')}`),
+  keyPepper: randomBytes(32),
+  env: {},
+}
 
 const config = ConfigFile.parse({
   version: 1,
@@ -37,15 +46,16 @@ describe('snapshot publishing on PostgreSQL', () => {
     await server?.dispose()
   })
 
-  it('applies the tenancy of a config file idempotently', async () => {
-    await applyTenancy(database.db, config)
+  it('applies a config file idempotently', async () => {
+    await applyConfig(database.db, config, secrets)
     const first = await publishSnapshot(database.db, sink, () => new Date('2026-11-01T00:00:00Z'))
-    await applyTenancy(database.db, config)
+    await applyConfig(database.db, config, secrets)
     const second = await publishSnapshot(database.db, sink, () => new Date('2026-11-01T00:00:00Z'))
     const [before, after] = published.map((message) =>
       PolicySnapshot.parse(JSON.parse(new TextDecoder().decode(message.body))),
     )
     expect(after?.teams).toEqual(before?.teams)
+    expect(after?.models).toEqual(before?.models)
     expect(second.revision).toBeGreaterThan(first.revision)
   })
 

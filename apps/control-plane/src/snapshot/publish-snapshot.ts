@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
-import { type Database, orgs, projects, snapshotRevisions, teams } from '@switchyard/db'
+import { type Database, snapshotRevisions } from '@switchyard/db'
 import { eq } from 'drizzle-orm'
 import { compileSnapshot } from './compile-snapshot.ts'
+import { readPolicyState } from './read-policy-state.ts'
 
 export interface SnapshotSink {
   publishSnapshot(snapshot: { revision: number; body: Uint8Array }): Promise<unknown>
@@ -19,31 +20,26 @@ export interface PublishedSnapshot {
  * restarts and replicas alike.
  */
 export async function publishSnapshot(db: Database, sink: SnapshotSink, now: () => Date): Promise<PublishedSnapshot> {
-  // One transaction: the state is read consistently and the revision row is written with it.
-  const published = await db.transaction(async (tx) => {
-    const [reserved] = await tx
-      .insert(snapshotRevisions)
-      .values({ checksum: 'pending', sizeBytes: 0 })
-      .returning({ revision: snapshotRevisions.revision })
-    if (!reserved) throw new Error('no snapshot revision was returned')
-    const [orgRows, teamRows, projectRows] = await Promise.all([
-      tx.select().from(orgs),
-      tx.select().from(teams),
-      tx.select().from(projects),
-    ])
-    const snapshot = compileSnapshot(
-      { orgs: orgRows, teams: teamRows, projects: projectRows },
-      reserved.revision,
-      now(),
-    )
-    const body = new TextEncoder().encode(JSON.stringify(snapshot))
-    const checksum = createHash('sha256').update(body).digest('hex')
-    await tx
-      .update(snapshotRevisions)
-      .set({ checksum, sizeBytes: body.byteLength })
-      .where(eq(snapshotRevisions.revision, reserved.revision))
-    return { revision: reserved.revision, checksum, body }
-  })
+  // One repeatable-read transaction: every table is read from the same point in time, and the
+  // revision row is written with it.
+  const published = await db.transaction(
+    async (tx) => {
+      const [reserved] = await tx
+        .insert(snapshotRevisions)
+        .values({ checksum: 'pending', sizeBytes: 0 })
+        .returning({ revision: snapshotRevisions.revision })
+      if (!reserved) throw new Error('no snapshot revision was returned')
+      const snapshot = compileSnapshot(await readPolicyState(tx), reserved.revision, now())
+      const body = new TextEncoder().encode(JSON.stringify(snapshot))
+      const checksum = createHash('sha256').update(body).digest('hex')
+      await tx
+        .update(snapshotRevisions)
+        .set({ checksum, sizeBytes: body.byteLength })
+        .where(eq(snapshotRevisions.revision, reserved.revision))
+      return { revision: reserved.revision, checksum, body }
+    },
+    { isolationLevel: 'repeatable read' },
+  )
   await sink.publishSnapshot({ revision: published.revision, body: published.body })
   return { revision: published.revision, checksum: published.checksum, sizeBytes: published.body.byteLength }
 }

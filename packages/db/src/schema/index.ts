@@ -1,1 +1,6 @@
+export { apiKeys } from './api-keys.ts'
+export { deployments } from './deployments.ts'
+export { models } from './models.ts'
+export { providers } from './providers.ts'
+export { routes } from './routes.ts'
 export { orgs, projects, snapshotRevisions, teams } from './tenancy.ts'

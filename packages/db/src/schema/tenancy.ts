@@ -1,7 +1,5 @@
 import { bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-
-const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
-const updatedAt = () => timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
+import { createdAt, updatedAt } from './columns.ts'
 
 /** The tenant root. Names are unique and are how the config file refers to an org. */
 export const orgs = pgTable('orgs', {

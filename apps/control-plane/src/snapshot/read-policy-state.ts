@@ -1,0 +1,86 @@
+import {
+  EncryptedEnvelope,
+  FallbackCondition,
+  KeyStatus,
+  ModelPrice,
+  ProviderTarget,
+  RetryPolicy,
+  RouteStrategy,
+  RouteTimeouts,
+  Tags,
+  ThroughputLimit,
+} from '@switchyard/contracts'
+import { apiKeys, type Database, deployments, models, orgs, projects, providers, routes, teams } from '@switchyard/db'
+import { z } from 'zod'
+import type { PolicyState } from './compile-snapshot.ts'
+
+const StoredRoutePolicy = z.strictObject({
+  strategy: RouteStrategy,
+  retries: RetryPolicy,
+  timeouts: RouteTimeouts,
+  fallbackOn: z.array(FallbackCondition),
+})
+
+const StoredSettings = z.record(z.string(), z.unknown())
+
+/** A stored column that does not parse: names the row and column, never the value (it may be secret). */
+export class StoredRowError extends Error {
+  override readonly name = 'StoredRowError'
+}
+
+function parseColumn<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ')
+    throw new StoredRowError(`${where} does not hold a valid value (at ${fields})`)
+  }
+  return parsed.data
+}
+
+/**
+ * Reads everything a snapshot is compiled from, in the caller's transaction, and parses the
+ * jsonb columns with the contracts' schemas: the one place rows become typed state. Queries run
+ * one after another, since a transaction is one connection.
+ */
+export async function readPolicyState(tx: Database): Promise<PolicyState> {
+  const orgRows = await tx.select().from(orgs)
+  const teamRows = await tx.select().from(teams)
+  const projectRows = await tx.select().from(projects)
+  const providerRows = await tx.select().from(providers)
+  const routeRows = await tx.select().from(routes)
+  const modelRows = await tx.select().from(models)
+  const deploymentRows = await tx.select().from(deployments)
+  const keyRows = await tx.select().from(apiKeys)
+  return {
+    orgs: orgRows,
+    teams: teamRows,
+    projects: projectRows,
+    providers: providerRows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      target: parseColumn(
+        ProviderTarget,
+        { ...parseColumn(StoredSettings, row.target, `providers ${row.id} target`), type: row.type },
+        `providers ${row.id} target`,
+      ),
+      credentials: parseColumn(EncryptedEnvelope.nullable(), row.credentials, `providers ${row.id} credentials`),
+    })),
+    routes: routeRows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      policy: parseColumn(StoredRoutePolicy, row.policy, `routes ${row.id} policy`),
+      fallbackModelIds: row.fallbackModelIds,
+    })),
+    models: modelRows,
+    deployments: deploymentRows.map((row) => ({
+      ...row,
+      prices: parseColumn(ModelPrice, row.prices, `deployments ${row.id} prices`),
+      limits: parseColumn(ThroughputLimit.nullable(), row.limits, `deployments ${row.id} limits`),
+    })),
+    keys: keyRows.map((row) => ({
+      ...row,
+      tags: parseColumn(Tags, row.tags, `api_keys ${row.id} tags`),
+      status: parseColumn(KeyStatus, row.status, `api_keys ${row.id} status`),
+    })),
+  }
+}

@@ -1,0 +1,18 @@
+import { jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { createdAt, updatedAt } from './columns.ts'
+
+/**
+ * A provider account. `target` holds the non-secret settings of its type (base URL, region…,
+ * without the `type` itself); `credentials` holds its secrets only as an encrypted envelope
+ * (AES-256-GCM, bound to the provider id), never in plaintext. Null: the provider has none.
+ * Both columns are parsed with the contracts' schemas by whoever reads them.
+ */
+export const providers = pgTable('providers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  type: text('type').notNull(),
+  target: jsonb('target').notNull(),
+  credentials: jsonb('credentials'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
