@@ -74,6 +74,19 @@ describe('embedded mode (pnpm start)', () => {
     const ingester = await fetch(`${first.urls.ingester}/readyz`)
     expect(await ingester.json()).toMatchObject({ status: 'ready', clickhouse: 'embedded' })
 
+    // The demo works with no setup: a generated key, the built-in simulator as the provider.
+    const key = first.output().match(/New key for SWITCHYARD_DEMO_KEY[^:]*: (sk-sy-\S+)/)?.[1]
+    expect(key).toBeDefined()
+    const completion = await fetch(`${first.urls.gateway}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] }),
+    })
+    expect(completion.status).toBe(200)
+    expect(completion.headers.get('x-switchyard-provider')).toBe('simulator-openai')
+    const body = (await completion.json()) as { choices: Array<{ message: { content: string } }> }
+    expect(body.choices[0]?.message.content.length).toBeGreaterThan(0)
+
     const second = run(['start'])
     expect(await second.exited).toBe(1)
     expect(second.output()).toContain('is in use by process')
@@ -85,6 +98,9 @@ describe('embedded mode (pnpm start)', () => {
 
   it('reopens the same data directory after a clean stop, with state kept', async () => {
     const again = await start()
+    // The key generated on the first start is kept, not shown again.
+    expect(again.output()).not.toContain('New key for')
+    expect(again.output()).toContain('SWITCHYARD_DEMO_KEY: using the key generated on first start')
     // Revisions come from a Postgres sequence on disk: a higher one proves the data survived.
     const response = await fetch(`${again.urls.gateway}/readyz`)
     const body = (await response.json()) as { revision: number }

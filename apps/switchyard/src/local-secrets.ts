@@ -3,7 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 
-const LocalSecrets = z.object({ keyPepper: z.string().min(16), keyring: z.string().min(1) })
+const LocalSecrets = z.object({
+  keyPepper: z.string().min(16),
+  keyring: z.string().min(1),
+  /** Virtual keys the embedded mode generated for the config's unset key variables. */
+  generatedKeys: z.record(z.string(), z.string()).default({}),
+})
 export type LocalSecrets = z.infer<typeof LocalSecrets>
 
 /**
@@ -27,8 +32,22 @@ export function loadOrCreateLocalSecrets(
     stored = {
       keyPepper: randomBytes(32).toString('base64'),
       keyring: `local-1:${randomBytes(32).toString('base64')}`,
+      generatedKeys: {},
     }
     writeFileSync(path, `${JSON.stringify(stored)}\n`, { mode: 0o600 })
   }
-  return { keyPepper: fromEnv.keyPepper ?? stored.keyPepper, keyring: fromEnv.keyring ?? stored.keyring }
+  return {
+    keyPepper: fromEnv.keyPepper ?? stored.keyPepper,
+    keyring: fromEnv.keyring ?? stored.keyring,
+    generatedKeys: stored.generatedKeys,
+  }
+}
+
+/** Remembers generated keys next to the other local secrets (mode 0600). */
+export function storeGeneratedKeys(dataDir: string, keys: Readonly<Record<string, string>>): void {
+  if (Object.keys(keys).length === 0) return
+  const path = join(dataDir, 'secrets.json')
+  const stored = LocalSecrets.parse(JSON.parse(readFileSync(path, 'utf8')))
+  const updated = { ...stored, generatedKeys: { ...stored.generatedKeys, ...keys } }
+  writeFileSync(path, `${JSON.stringify(updated)}\n`, { mode: 0o600 })
 }

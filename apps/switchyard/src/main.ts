@@ -58,7 +58,7 @@ async function start(): Promise<number> {
   const log = createLogger('switchyard', settings.SWITCHYARD_LOG_LEVEL)
   const config = await loadConfigFile(settings.SWITCHYARD_CONFIG)
   const running = await startEmbedded(settings, config, log)
-  printStartBanner(settings, running, resolveEnvRefs(config, process.env, settings.SWITCHYARD_CONFIG).missing)
+  printStartBanner(settings, running)
   onShutdownSignal(running.stop, log)
   return await new Promise<number>(() => {
     // Runs until a signal; onShutdownSignal exits the process.

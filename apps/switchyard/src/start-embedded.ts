@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { createInProcessBus } from '@switchyard/bus'
+import { type EnvRefUse, listEnvRefs } from '@switchyard/config'
 import type { ConfigFile } from '@switchyard/contracts'
 import { startControlPlane } from '@switchyard/control-plane'
 import { openPglite } from '@switchyard/db'
@@ -9,13 +10,26 @@ import type { Logger } from '@switchyard/http-server'
 import { startIngester } from '@switchyard/ingester'
 import { providerAdapters } from '@switchyard/providers'
 import { parseKeyring } from '@switchyard/secrets'
+import { startSimulator } from '@switchyard/simulator'
 import { openClickHouse } from '@switchyard/usage-store'
 import type { EmbeddedConfig } from './config.ts'
 import { lockDataDir } from './data-dir-lock.ts'
-import { loadOrCreateLocalSecrets } from './local-secrets.ts'
+import { demoEnv } from './demo-env.ts'
+import { loadOrCreateLocalSecrets, storeGeneratedKeys } from './local-secrets.ts'
 
 export interface RunningEmbedded {
-  readonly urls: { readonly gateway: string; readonly controlPlane: string; readonly ingester: string }
+  readonly urls: {
+    readonly gateway: string
+    readonly controlPlane: string
+    readonly ingester: string
+    readonly simulator: string | undefined
+  }
+  /** Keys generated for unset key variables on this start, by variable name (shown once). */
+  readonly newKeys: Readonly<Record<string, string>>
+  /** Variables of keys generated on an earlier start; their values are in the data directory. */
+  readonly storedKeyNames: readonly string[]
+  /** Env references still unset after the demo defaults. */
+  readonly missingEnv: readonly EnvRefUse[]
   readonly snapshotRevision: number
   /** Drains the HTTP servers, closes the bus, then closes PGlite and chDB cleanly. */
   stop(): Promise<void>
@@ -61,6 +75,19 @@ export async function startEmbedded(
       keyPepper: settings.SWITCHYARD_KEY_PEPPER,
       keyring: settings.SWITCHYARD_SECRETS_KEYRING,
     })
+    const simulator =
+      settings.SWITCHYARD_SIMULATOR_PORT === -1
+        ? undefined
+        : await startSimulator({ host: '127.0.0.1', port: settings.SWITCHYARD_SIMULATOR_PORT })
+    if (simulator) closers.push(() => simulator.close())
+    const demo = demoEnv(
+      config,
+      listEnvRefs(config),
+      process.env,
+      simulator ? new URL(simulator.url).origin : undefined,
+      secrets.generatedKeys,
+    )
+    storeGeneratedKeys(settings.SWITCHYARD_DATA_DIR, demo.newKeys)
     const gateway = await startGateway({
       podId: 'embedded',
       bus,
@@ -83,7 +110,7 @@ export async function startEmbedded(
       secrets: {
         keyring: parseKeyring(secrets.keyring),
         keyPepper: Buffer.from(secrets.keyPepper, 'utf8'),
-        env: process.env,
+        env: { ...process.env, ...demo.overlay },
       },
       configSourceName: settings.SWITCHYARD_CONFIG,
       // The demo runs before any provider key is set: such providers answer 502 until one is.
@@ -98,7 +125,10 @@ export async function startEmbedded(
       'the gateway to load the snapshot',
     )
     return {
-      urls: { gateway: gateway.url, controlPlane: controlPlane.url, ingester: ingester.url },
+      urls: { gateway: gateway.url, controlPlane: controlPlane.url, ingester: ingester.url, simulator: simulator?.url },
+      newKeys: demo.newKeys,
+      storedKeyNames: Object.keys(demo.overlay).filter((name) => name in secrets.generatedKeys),
+      missingEnv: listEnvRefs(config).filter((ref) => !process.env[ref.env] && !demo.overlay[ref.env]),
       snapshotRevision: revision,
       stop,
     }
