@@ -4,6 +4,7 @@ import { z } from 'zod'
 export const IngesterConfig = z.object({
   SWITCHYARD_INGESTER_HOST: z.string().default('0.0.0.0'),
   SWITCHYARD_INGESTER_PORT: z.coerce.number().int().min(0).max(65_535).default(8082),
+  SWITCHYARD_NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   SWITCHYARD_CLICKHOUSE_URL: z.url(),
   SWITCHYARD_CLICKHOUSE_USER: z.string().optional(),
   SWITCHYARD_CLICKHOUSE_PASSWORD: z.string().optional(),

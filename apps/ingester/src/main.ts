@@ -1,3 +1,4 @@
+import { createNatsBus } from '@switchyard/bus'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
 import { openClickHouse } from '@switchyard/usage-store'
 import { readIngesterConfig } from './config.ts'
@@ -11,13 +12,16 @@ const clickhouse = await openClickHouse({
   ...(config.SWITCHYARD_CLICKHOUSE_USER === undefined ? {} : { username: config.SWITCHYARD_CLICKHOUSE_USER }),
   ...(config.SWITCHYARD_CLICKHOUSE_PASSWORD === undefined ? {} : { password: config.SWITCHYARD_CLICKHOUSE_PASSWORD }),
 })
+const bus = await createNatsBus({ servers: config.SWITCHYARD_NATS_URL, name: 'ingester', waitForServer: true })
 const ingester = await startIngester({
   clickhouse,
+  bus,
   database: config.SWITCHYARD_CLICKHOUSE_DATABASE,
   log,
   http: { host: config.SWITCHYARD_INGESTER_HOST, port: config.SWITCHYARD_INGESTER_PORT },
 })
 onShutdownSignal(async () => {
   await ingester.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)
+  await bus.close()
   await clickhouse.close()
 }, log)

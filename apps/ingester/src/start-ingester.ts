@@ -1,24 +1,53 @@
+import type { Bus } from '@switchyard/bus'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { type ClickHouseHandle, migrateUsageStore } from '@switchyard/usage-store'
 import { createIngesterApp } from './app.ts'
+import { type IngestOptions, type IngestStats, ingestUsage } from './ingest/ingest-usage.ts'
 
 export interface IngesterRuntimeDeps {
   readonly clickhouse: ClickHouseHandle
   readonly database: string
+  readonly bus: Bus
   readonly log: Logger
   readonly http: HttpServerOptions
+  readonly ingest?: Partial<Omit<IngestOptions, 'database'>>
 }
 
 export interface RunningIngester {
   readonly url: string
+  readonly stats: IngestStats
+  /** Stops consuming (unacked events stay in the stream), then stops serving. */
   stop(drainTimeoutMs: number): Promise<void>
 }
 
-/** Migrates the usage store and serves health; the JetStream → ClickHouse loop plugs in here. */
+/** Migrates the usage store, runs the bus → ClickHouse loop, and serves health. */
 export async function startIngester(deps: IngesterRuntimeDeps): Promise<RunningIngester> {
   const migrations = await migrateUsageStore(deps.clickhouse.client, deps.database)
   deps.log.info({ migrations, database: deps.database }, 'usage store migrated')
+  const stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0 }
+  const stopping = new AbortController()
+  const options: IngestOptions = {
+    database: deps.database,
+    maxBatch: 1_000,
+    maxWaitMs: 250,
+    ackWaitMs: 30_000,
+    retryBackoffMs: 500,
+    ...deps.ingest,
+  }
+  const loop = ingestUsage(deps.bus, deps.clickhouse, options, deps.log, stopping.signal, stats).catch(
+    (error: unknown) => {
+      deps.log.error({ err: error }, 'usage ingest loop ended with an error')
+    },
+  )
   const server = await startHttpServer(createIngesterApp({ clickhouse: deps.clickhouse, log: deps.log }), deps.http)
   deps.log.info({ url: server.url }, 'ingester listening')
-  return { url: server.url, stop: (drainTimeoutMs) => server.close(drainTimeoutMs) }
+  return {
+    url: server.url,
+    stats,
+    async stop(drainTimeoutMs) {
+      stopping.abort()
+      await loop
+      await server.close(drainTimeoutMs)
+    },
+  }
 }

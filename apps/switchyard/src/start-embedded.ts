@@ -66,6 +66,7 @@ export async function startEmbedded(
     const host = settings.SWITCHYARD_HOST
     const ingester = await startIngester({
       clickhouse,
+      bus,
       database: USAGE_DATABASE,
       log: log.child({ component: 'ingester' }),
       http: { host, port: settings.SWITCHYARD_INGESTER_PORT },

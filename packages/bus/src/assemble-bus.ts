@@ -81,7 +81,17 @@ export function assembleBus(options: AssembleBusOptions): Bus {
     consumeUsage(consumeOptions) {
       assertOpen('consume usage')
       const valid = parseBusInput(ConsumeUsageInput, consumeOptions, 'usage consumer options')
-      return consumeWithStats(ports.usage, valid, lifetime.signal, stats)
+      // A generator's return() waits behind a pending next(); this iterator's return() aborts
+      // the pending pull, so a consumer blocked on an idle stream can still stop.
+      const local = new AbortController()
+      const messages = consumeWithStats(ports.usage, valid, AbortSignal.any([lifetime.signal, local.signal]), stats)
+      return createSubscription(
+        () => messages.next(),
+        () => {
+          local.abort()
+          void messages.return(undefined)
+        },
+      )
     },
 
     async deadLetterUsage(letter) {
@@ -148,7 +158,7 @@ async function* consumeWithStats(
   options: ValidConsumeUsageOptions,
   busSignal: AbortSignal,
   stats: MutableBusStats,
-): AsyncGenerator<UsageMessage, void, undefined> {
+): AsyncGenerator<UsageMessage, undefined, undefined> {
   const local = new AbortController()
   try {
     for await (const message of usage.consume(options, AbortSignal.any([busSignal, local.signal]))) {
@@ -175,6 +185,7 @@ async function* consumeWithStats(
   } finally {
     local.abort()
   }
+  return undefined
 }
 
 function subscribeCounterDeltas(

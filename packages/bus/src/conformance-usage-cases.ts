@@ -62,6 +62,18 @@ export function describeUsageCases(harness: () => BusHarness): void {
       await next.ack()
     })
 
+    it('lets a consumer waiting on an empty stream stop at once with return()', async () => {
+      const ingester = await harness().createBus('ingester')
+      const messages = ingester.consumeUsage({ durableName: 'idle', maxBatch: 10, ackWaitMs: 1_000 })
+      const pending = messages.next()
+      await delay(50)
+      const stopped = messages.return?.(undefined)
+      const outcome = await Promise.race([pending, delay(2_000).then(() => 'still waiting' as const)])
+      expect(outcome).toEqual({ done: true, value: undefined })
+      expect(await stopped).toEqual({ done: true, value: undefined })
+      expect(await messages.next()).toEqual({ done: true, value: undefined })
+    })
+
     it('stores a duplicate publish once', async () => {
       const gateway = await harness().createBus('gateway')
       expect(await gateway.publishUsage({ id: 'evt-1', body: bytes('original') })).toEqual({ isDuplicate: false })

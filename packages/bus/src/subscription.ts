@@ -15,8 +15,18 @@ export function createSubscription<T>(
   const iterator: AsyncIterableIterator<T> = {
     async next() {
       if (isStopped) return { done: true, value: undefined }
-      const result = await pull()
-      if (result.done) stopOnce()
+      let result: IteratorResult<T, undefined>
+      try {
+        result = await pull()
+      } catch (error) {
+        // A pull cut short by our own stop is the end, not a failure.
+        if (isStopped) return { done: true, value: undefined }
+        throw error
+      }
+      if (result.done || isStopped) {
+        stopOnce()
+        return { done: true, value: undefined }
+      }
       return result
     },
     async return() {

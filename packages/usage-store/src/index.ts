@@ -5,3 +5,4 @@ export {
   ClickHouseUnavailableError,
   openClickHouse,
 } from './open-clickhouse.ts'
+export { insertUsageRows, toUsageRow, type UsageRow } from './usage-row.ts'
