@@ -1,6 +1,7 @@
 import type { ConfigFile } from '@switchyard/contracts'
 import type { DatabaseHandle } from '@switchyard/db'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
+import { loadPricingCatalog } from '@switchyard/pricing'
 import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import { type PublishedSnapshot, publishSnapshot, type SnapshotSink } from './snapshot/publish-snapshot.ts'
@@ -34,6 +35,7 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
   if (deps.config) {
     const { warnings, ...applied } = await applyConfig(deps.database.db, deps.config, deps.secrets, {
       ...(deps.missingProviderSecrets === undefined ? {} : { missingProviderSecrets: deps.missingProviderSecrets }),
+      pricing: { catalog: loadPricingCatalog(), at: now() },
       ...(deps.configSourceName === undefined ? {} : { sourceName: deps.configSourceName }),
     })
     for (const warning of warnings) deps.log.warn({ path: warning.path }, warning.message)

@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigIssue, type ResolvedEnvRefs, resolveEnvRefs } from '@switchyard/config'
 import type { ConfigFile } from '@switchyard/contracts'
 import { type Database, models } from '@switchyard/db'
+import type { PricingCatalog } from '@switchyard/pricing'
 import type { Keyring } from '@switchyard/secrets'
 import { sql } from 'drizzle-orm'
 import { applyKeys, planKeys } from './apply-keys.ts'
@@ -9,6 +10,7 @@ import { applyProviders, type ProviderToApply } from './apply-providers.ts'
 import { applyRoutes } from './apply-routes.ts'
 import { applyTenancy, type TenancyApplyResult } from './apply-tenancy.ts'
 import type { ApplyWarning } from './apply-warning.ts'
+import { priceDeployments } from './price-deployments.ts'
 import { readProviderSecrets } from './provider-secrets.ts'
 import { newEntityId, type SectionChanges } from './row-change.ts'
 
@@ -29,6 +31,8 @@ export type MissingProviderSecretPolicy = 'fail' | 'apply-without'
 
 export interface ApplyOptions {
   readonly missingProviderSecrets?: MissingProviderSecretPolicy
+  /** Prices deployments the config gives none for; without it they are priced at zero. */
+  readonly pricing?: { readonly catalog: PricingCatalog; readonly at: Date }
   /** Names the config in error messages, e.g. its file path. */
   readonly sourceName?: string
 }
@@ -64,6 +68,9 @@ export async function applyConfig(
   const providerPlan = planProviders(config, env, options.missingProviderSecrets ?? 'fail')
   const keyPlan = planKeys(config.keys, env, secrets.keyPepper)
   const issues = [...providerPlan.issues, ...keyPlan.issues]
+  const priced = options.pricing
+    ? priceDeployments(config.models, config.providers, options.pricing.catalog, options.pricing.at)
+    : { models: config.models, warnings: [] }
   if (issues.length > 0) {
     throw new ConfigError(sourceName, issues, {
       summary: `${sourceName} cannot be applied because of its secrets:`,
@@ -75,7 +82,7 @@ export async function applyConfig(
     const providers = await applyProviders(tx, providerPlan.providers, secrets.keyring)
     const modelIds = await assignModelIds(tx, config)
     const routes = await applyRoutes(tx, config.routes, modelIds)
-    const catalog = await applyModels(tx, config.models, {
+    const catalog = await applyModels(tx, priced.models, {
       modelIds,
       routeIds: routes.ids,
       providerIds: providers.ids,
@@ -88,7 +95,7 @@ export async function applyConfig(
       models: catalog.changes,
       deployments: catalog.deployments,
       keys: { ...keys, skipped: keyPlan.warnings.length },
-      warnings: [...providerPlan.warnings, ...keyPlan.warnings],
+      warnings: [...providerPlan.warnings, ...keyPlan.warnings, ...priced.warnings],
     }
   })
 }

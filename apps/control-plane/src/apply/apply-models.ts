@@ -14,8 +14,8 @@ interface ModelRefs {
   readonly providerIds: ReadonlyMap<string, string>
 }
 
-// The pricing catalog lands later; until then a deployment the config gives no prices for is
-// priced at zero. Prices the config does give are always written as given.
+// A deployment neither the config nor the pricing catalog prices (see price-deployments.ts,
+// which warns about it) is priced at zero.
 const UNPRICED: ModelPrice = { inputMicroUsdPerMTok: 0, outputMicroUsdPerMTok: 0 }
 
 /**
