@@ -6,6 +6,11 @@ import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
 import { embeddingsRoute } from './openai/embeddings-route.ts'
 import { modelsRoute } from './openai/models-route.ts'
+import { abortableSleep } from './routing/abortable-sleep.ts'
+import { DeploymentHealthRegistry } from './routing/deployment-health.ts'
+import { RetryBudget } from './routing/retry-budget.ts'
+import { RoundRobinTurns } from './routing/round-robin-turns.ts'
+import type { RoutingDeps } from './routing/run-attempts.ts'
 import type { SnapshotState } from './snapshot/snapshot-state.ts'
 import type { UpstreamClient } from './upstream/upstream-client.ts'
 
@@ -19,8 +24,17 @@ export interface GatewayDeps {
   /** Server-side pepper of the keyed API key hashes (shared with the control plane). */
   readonly keyPepper: Buffer
   readonly maxBodyBytes: number
+  /**
+   * The pod's passive health of deployments (breakers, in-flight counts, latency), keyed by
+   * deployment id so it outlives snapshot swaps. Created here when not given.
+   */
+  readonly health?: DeploymentHealthRegistry
+  /** The pod's retry budget. Created here with the defaults when not given. */
+  readonly retryBudget?: RetryBudget
   readonly now?: () => number
   readonly random?: () => number
+  /** Waits between attempts (backoff, Retry-After); tests may drive it. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
 
 /**
@@ -29,7 +43,15 @@ export interface GatewayDeps {
  */
 export function createGatewayApp(deps: GatewayDeps): Hono {
   const now = deps.now ?? Date.now
-  const routeDeps = { ...deps, now, random: deps.random ?? Math.random }
+  const routing: Omit<RoutingDeps, 'metrics'> = {
+    health: deps.health ?? new DeploymentHealthRegistry(),
+    retryBudget: deps.retryBudget ?? new RetryBudget(),
+    roundRobin: new RoundRobinTurns(),
+    now,
+    random: deps.random ?? Math.random,
+    sleep: deps.sleep ?? abortableSleep,
+  }
+  const routeDeps = { ...deps, ...routing }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',

@@ -4,6 +4,9 @@ import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
 import { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { compileRuntimePolicy } from './policy/runtime-policy.ts'
+import type { BreakerSettings } from './routing/circuit-breaker.ts'
+import { DeploymentHealthRegistry } from './routing/deployment-health.ts'
+import { RetryBudget, type RetryBudgetSettings } from './routing/retry-budget.ts'
 import { followSnapshots, type SnapshotSource } from './snapshot/follow-snapshots.ts'
 import { readSnapshotCache, writeSnapshotCache } from './snapshot/snapshot-cache.ts'
 import { SnapshotState } from './snapshot/snapshot-state.ts'
@@ -23,6 +26,12 @@ export interface GatewayRuntimeDeps {
   readonly upstreamConnectionsPerOrigin: number
   /** Where the last good snapshot is kept on disk; the pod starts from it if the bus is slow or down. */
   readonly snapshotCachePath?: string | undefined
+  /** Circuit-breaker settings of this pod; the defaults (docs/design/routing.md) when absent. */
+  readonly breaker?: Partial<BreakerSettings>
+  /** Retry budget of this pod; 20 % of requests in flight, at least 3 retries, when absent. */
+  readonly retryBudget?: Partial<RetryBudgetSettings>
+  readonly now?: () => number
+  readonly random?: () => number
 }
 
 export interface RunningGateway {
@@ -34,7 +43,13 @@ export interface RunningGateway {
 
 /** Wires a gateway pod: follows snapshots from the bus and serves the data-plane API. */
 export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGateway> {
-  const snapshots = new SnapshotState((snapshot) => compileRuntimePolicy(snapshot, deps.keyring))
+  const health = new DeploymentHealthRegistry(deps.breaker)
+  const snapshots = new SnapshotState((snapshot) => {
+    const policy = compileRuntimePolicy(snapshot, deps.keyring)
+    // Compiling is the last step of applying: health of deployments the new snapshot dropped goes.
+    health.retain(new Set(snapshot.models.flatMap((model) => model.deployments.map((deployment) => deployment.id))))
+    return policy
+  }, deps.now)
   const cachePath = deps.snapshotCachePath
   if (cachePath) {
     const cached = await readSnapshotCache(cachePath)
@@ -59,6 +74,10 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     metrics: new GatewayMetrics(),
     keyPepper: deps.keyPepper,
     maxBodyBytes: deps.maxBodyBytes,
+    health,
+    retryBudget: new RetryBudget(deps.retryBudget),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
   })
   const server: RunningHttpServer = await startHttpServer(app, deps.http)
   deps.log.info({ url: server.url, podId: deps.podId }, 'gateway listening')

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto'
 import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@switchyard/contracts'
 import { HttpError, type Logger } from '@switchyard/http-server'
-import { UpstreamError } from '@switchyard/providers'
 import { type Context, Hono } from 'hono'
 import { asClientError } from '../gateway-errors.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
-import { pickDeployment } from '../pipeline/pick-deployment.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
-import { type Attempt, type InvokeDeps, invokeChat, invokeChatStream } from '../upstream/invoke-chat.ts'
+import type { RoutingVariables } from '../routing/attempt-record.ts'
+import { AttemptsFailedError } from '../routing/attempts-failed-error.ts'
+import { openStream } from '../routing/open-stream.ts'
+import { type RoutedCall, type RoutingDeps, runAttempts } from '../routing/run-attempts.ts'
+import { type InvokeDeps, invokeChat } from '../upstream/invoke-chat.ts'
 import { toAnthropicError } from './anthropic-errors.ts'
 import { anthropicEventStream } from './anthropic-event-stream.ts'
 import { AnthropicStreamTranslator } from './anthropic-stream-translator.ts'
@@ -16,11 +18,12 @@ import { estimateInputTokens } from './estimate-input-tokens.ts'
 import { type MessageContext, toAnthropicMessage } from './to-anthropic-message.ts'
 import { toChatRequest } from './to-chat-request.ts'
 
-export interface MessagesRouteDeps extends AdmissionDeps, InvokeDeps {
+export interface MessagesRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
-  readonly random: () => number
   readonly log: Logger
 }
+
+type Env = { Variables: RoutingVariables }
 
 const ROUTE = '/v1/messages'
 const COUNT_TOKENS_ROUTE = '/v1/messages/count_tokens'
@@ -31,15 +34,15 @@ const COUNT_TOKENS_ROUTE = '/v1/messages/count_tokens'
  * accepted whatever it says and `anthropic-beta` ignored. Every error on these routes, auth and
  * validation included, is answered in Anthropic's shape, not the app's OpenAI one.
  */
-export function messagesRoute(deps: MessagesRouteDeps): Hono {
-  const app = new Hono()
+export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
+  const app = new Hono<Env>()
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     let requestId: string | undefined
     try {
       const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest)
       requestId = admitted.requestId
-      return await proxyMessage(deps, c.req.raw, admitted, startedAt)
+      return await proxyMessage(deps, c, admitted, startedAt)
     } catch (error) {
       return errorResponse(deps.log, c, error, requestId)
     }
@@ -60,78 +63,76 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono {
 
 async function proxyMessage(
   deps: MessagesRouteDeps,
-  request: Request,
+  c: Context<Env>,
   admitted: Admitted<AnthropicMessagesRequest>,
   startedAt: number,
 ): Promise<Response> {
   const { body, model, requestId } = admitted
   const translated = toChatRequest(body)
-  const deployment = pickDeployment(model, deps.random())
-  const provider = deployment.provider
   const upstreamAbort = new AbortController()
-  const attempt: Attempt = {
-    model,
-    deployment,
-    requestId,
-    signal: AbortSignal.any([request.signal, upstreamAbort.signal]),
-  }
-  const headers = responseHeaders(proxyHeaders({ requestId, body: translated.request }, deployment), translated)
   const context: MessageContext = {
     messageId: `msg_${randomUUID().replaceAll('-', '')}`,
     model: body.model,
     stopSequences: body.stop_sequences ?? [],
   }
-  const finish = (status: number, upstreamMs: number) => {
+  const finish = (status: number, provider: string, upstreamMs: number) => {
     const durationMs = performance.now() - startedAt
     const overheadMs = Math.max(0, durationMs - upstreamMs)
-    deps.metrics.recordCall({
-      route: ROUTE,
-      model: model.name,
-      provider: provider.name,
-      status,
-      durationMs,
-      overheadMs,
-    })
+    deps.metrics.recordCall({ route: ROUTE, model: model.name, provider, status, durationMs, overheadMs })
     return overheadMs.toFixed(3)
   }
+  const headersOf = (routed: RoutedCall<unknown>) =>
+    responseHeaders(proxyHeaders({ requestId, body: translated.request }, routed), translated)
 
   const upstreamStartedAt = performance.now()
   try {
     if (body.stream === true) {
-      const events = (await invokeChatStream(deps, attempt, translated.request))[Symbol.asyncIterator]()
-      // Read before answering: until the first event, a failure is still a clean HTTP error.
-      const first = await events.next()
-      const overheadMs = finish(200, performance.now() - upstreamStartedAt)
-      deps.metrics.recordAttempt(provider.name, 'ok')
+      const routed = await runAttempts(deps, {
+        model,
+        signal: AbortSignal.any([c.req.raw.signal, upstreamAbort.signal]),
+        isStream: true,
+        invoke: (target) => openStream(deps, target, requestId, translated.request),
+      })
+      c.set('routing', routed.summary)
+      const provider = routed.deployment.provider.name
+      const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
+      const { first, events } = routed.value
       const stream = anthropicEventStream(first, events, new AnthropicStreamTranslator(context), {
         requestId,
         abortUpstream: () => upstreamAbort.abort(),
         onEnd: (outcome) => {
-          if (outcome.usage) deps.metrics.recordTokens(model.name, provider.name, outcome.usage)
+          routed.end(outcome)
+          if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
         },
       })
       return new Response(stream, {
         headers: {
-          ...headers,
+          ...headersOf(routed),
           'content-type': 'text/event-stream; charset=utf-8',
           'cache-control': 'no-cache',
           'x-switchyard-overhead-ms': overheadMs,
         },
       })
     }
-    const result = await invokeChat(deps, attempt, translated.request)
+    const routed = await runAttempts(deps, {
+      model,
+      signal: c.req.raw.signal,
+      isStream: false,
+      invoke: (target) => invokeChat(deps, { ...target, requestId }, translated.request),
+    })
     const upstreamMs = performance.now() - upstreamStartedAt
-    deps.metrics.recordAttempt(provider.name, 'ok')
-    deps.metrics.recordTokens(model.name, provider.name, result.usage)
-    const json = JSON.stringify(toAnthropicMessage(result, context))
-    const overheadMs = finish(200, upstreamMs)
+    c.set('routing', routed.summary)
+    const provider = routed.deployment.provider.name
+    deps.metrics.recordTokens(routed.model.name, provider, routed.value.usage)
+    const json = JSON.stringify(toAnthropicMessage(routed.value, context))
+    const overheadMs = finish(200, provider, upstreamMs)
     return new Response(json, {
-      headers: { ...headers, 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
+      headers: { ...headersOf(routed), 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
     })
   } catch (error) {
-    if (error instanceof UpstreamError) {
-      deps.metrics.recordAttempt(provider.name, error.errorClass)
-      finish(error.status, performance.now() - upstreamStartedAt)
+    if (error instanceof AttemptsFailedError) {
+      c.set('routing', error.summary)
+      finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
     }
     throw error
   }

@@ -1,93 +1,119 @@
 import { ChatCompletionRequest } from '@switchyard/contracts'
-import { UpstreamError } from '@switchyard/providers'
-import { Hono } from 'hono'
-import { asClientError } from '../gateway-errors.ts'
+import type { ChatResult } from '@switchyard/providers'
+import { type Context, Hono } from 'hono'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
-import { type AdmissionDeps, admitRequest } from '../pipeline/admit-request.ts'
-import { pickDeployment } from '../pipeline/pick-deployment.ts'
+import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
+import type { RoutingVariables } from '../routing/attempt-record.ts'
+import { AttemptsFailedError } from '../routing/attempts-failed-error.ts'
+import { type OpenedStream, openStream } from '../routing/open-stream.ts'
+import { type RoutedCall, type RoutingDeps, runAttempts } from '../routing/run-attempts.ts'
 import { chatEventStream } from '../sse/chat-event-stream.ts'
-import { type Attempt, type InvokeDeps, invokeChat, invokeChatStream } from '../upstream/invoke-chat.ts'
+import { type InvokeDeps, invokeChat } from '../upstream/invoke-chat.ts'
 
-export interface ChatRouteDeps extends AdmissionDeps, InvokeDeps {
+export interface ChatRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
-  readonly random: () => number
 }
+
+type Env = { Variables: RoutingVariables }
+type Finish = (status: number, provider: string, upstreamMs: number) => number
 
 const ROUTE = '/v1/chat/completions'
 
-/** `POST /v1/chat/completions`, streaming and not, to whichever provider the model maps to. */
-export function chatCompletionsRoute(deps: ChatRouteDeps): Hono {
-  const app = new Hono()
+/**
+ * `POST /v1/chat/completions`, streaming and not, through the attempt loop: the route's strategy
+ * picks a deployment, failures are retried and fall back per route, and the response headers
+ * say who answered after how many attempts.
+ */
+export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
+  const app = new Hono<Env>()
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest)
-    const { body, model, requestId } = admitted
-    const deployment = pickDeployment(model, deps.random())
-    const provider = deployment.provider
-    const upstreamAbort = new AbortController()
-    const attempt: Attempt = {
-      model,
-      deployment,
-      requestId,
-      signal: AbortSignal.any([c.req.raw.signal, upstreamAbort.signal]),
-    }
-    const headers = proxyHeaders(admitted, deployment)
-    const finish = (status: number, upstreamMs: number) => {
+    const finish: Finish = (status, provider, upstreamMs) => {
       const durationMs = performance.now() - startedAt
       const overheadMs = Math.max(0, durationMs - upstreamMs)
-      deps.metrics.recordCall({
-        route: ROUTE,
-        model: model.name,
-        provider: provider.name,
-        status,
-        durationMs,
-        overheadMs,
-      })
+      deps.metrics.recordCall({ route: ROUTE, model: admitted.model.name, provider, status, durationMs, overheadMs })
       return overheadMs
     }
-
     const upstreamStartedAt = performance.now()
     try {
-      if (body.stream) {
-        const events = (await invokeChatStream(deps, attempt, body))[Symbol.asyncIterator]()
-        // The first event is read before answering: a failure until then is still a clean HTTP
-        // error (and, later, a retry); after it, the client has bytes and nothing is retried.
-        const first = await events.next()
-        const overheadMs = finish(200, performance.now() - upstreamStartedAt)
-        deps.metrics.recordAttempt(provider.name, 'ok')
-        const stream = chatEventStream(first, events, {
-          includeUsage: body.stream_options?.include_usage === true,
-          abortUpstream: () => upstreamAbort.abort(),
-          onEnd: (outcome) => {
-            if (outcome.usage) deps.metrics.recordTokens(model.name, provider.name, outcome.usage)
-          },
-        })
-        return new Response(stream, {
-          headers: {
-            ...headers,
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache',
-            'x-switchyard-overhead-ms': overheadMs.toFixed(3),
-          },
-        })
-      }
-      const result = await invokeChat(deps, attempt, body)
-      const upstreamMs = performance.now() - upstreamStartedAt
-      deps.metrics.recordAttempt(provider.name, 'ok')
-      deps.metrics.recordTokens(model.name, provider.name, result.usage)
-      const json = JSON.stringify(result.completion)
-      const overheadMs = finish(200, upstreamMs)
-      return new Response(json, {
-        headers: { ...headers, 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs.toFixed(3) },
-      })
+      return admitted.body.stream
+        ? await answerStream(deps, c, admitted, finish)
+        : await answerWhole(deps, c, admitted, finish)
     } catch (error) {
-      if (error instanceof UpstreamError) {
-        deps.metrics.recordAttempt(provider.name, error.errorClass)
-        finish(error.status, performance.now() - upstreamStartedAt)
+      if (error instanceof AttemptsFailedError) {
+        c.set('routing', error.summary)
+        finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
       }
-      throw asClientError(error)
+      throw error
     }
   })
   return app
+}
+
+async function answerWhole(
+  deps: ChatRouteDeps,
+  c: Context<Env>,
+  admitted: Admitted<ChatCompletionRequest>,
+  finish: Finish,
+): Promise<Response> {
+  const { body, requestId } = admitted
+  const upstreamStartedAt = performance.now()
+  const routed = await runAttempts(deps, {
+    model: admitted.model,
+    signal: c.req.raw.signal,
+    isStream: false,
+    invoke: (target) => invokeChat(deps, { ...target, requestId }, body),
+  })
+  const upstreamMs = performance.now() - upstreamStartedAt
+  c.set('routing', routed.summary)
+  const result: ChatResult = routed.value
+  const provider = routed.deployment.provider.name
+  deps.metrics.recordTokens(routed.model.name, provider, result.usage)
+  const json = JSON.stringify(result.completion)
+  const overheadMs = finish(200, provider, upstreamMs)
+  return new Response(json, {
+    headers: {
+      ...proxyHeaders(admitted, routed),
+      'content-type': 'application/json',
+      'x-switchyard-overhead-ms': overheadMs.toFixed(3),
+    },
+  })
+}
+
+async function answerStream(
+  deps: ChatRouteDeps,
+  c: Context<Env>,
+  admitted: Admitted<ChatCompletionRequest>,
+  finish: Finish,
+): Promise<Response> {
+  const { body, requestId } = admitted
+  const upstreamAbort = new AbortController()
+  const upstreamStartedAt = performance.now()
+  const routed: RoutedCall<OpenedStream> = await runAttempts(deps, {
+    model: admitted.model,
+    signal: AbortSignal.any([c.req.raw.signal, upstreamAbort.signal]),
+    isStream: true,
+    invoke: (target) => openStream(deps, target, requestId, body),
+  })
+  c.set('routing', routed.summary)
+  const provider = routed.deployment.provider.name
+  const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
+  const stream = chatEventStream(routed.value.first, routed.value.events, {
+    includeUsage: body.stream_options?.include_usage === true,
+    abortUpstream: () => upstreamAbort.abort(),
+    onEnd: (outcome) => {
+      routed.end(outcome)
+      if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
+    },
+  })
+  return new Response(stream, {
+    headers: {
+      ...proxyHeaders(admitted, routed),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-switchyard-overhead-ms': overheadMs.toFixed(3),
+    },
+  })
 }

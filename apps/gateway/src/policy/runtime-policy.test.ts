@@ -3,7 +3,7 @@ import { PolicySnapshot } from '@switchyard/contracts'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { describe, expect, it } from 'vitest'
 import { authenticateKey, presentedKey } from '../pipeline/authenticate.ts'
-import { pickDeployment } from '../pipeline/pick-deployment.ts'
+import { pickWeighted } from '../routing/select-deployment.ts'
 import { compileRuntimePolicy, PolicyCompileError } from './runtime-policy.ts'
 
 const keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`)
@@ -128,13 +128,79 @@ describe('authenticateKey', () => {
   })
 })
 
-describe('pickDeployment', () => {
+describe('pickWeighted', () => {
   it('splits by weight', () => {
     const model = compileRuntimePolicy(snapshot(), keyring).models.get('small')
     if (!model) throw new Error('model missing')
-    expect(pickDeployment(model, 0).id).toBe('dep_a')
-    expect(pickDeployment(model, 0.74).id).toBe('dep_a')
-    expect(pickDeployment(model, 0.75).id).toBe('dep_b')
-    expect(pickDeployment(model, 0.999999).id).toBe('dep_b')
+    expect(pickWeighted(model.deployments, 0).id).toBe('dep_a')
+    expect(pickWeighted(model.deployments, 0.74).id).toBe('dep_a')
+    expect(pickWeighted(model.deployments, 0.75).id).toBe('dep_b')
+    expect(pickWeighted(model.deployments, 0.999999).id).toBe('dep_b')
+  })
+})
+
+function deployment(id: string, weight: number, prices = price) {
+  return { id, providerId: 'prov_b', upstreamModel: `up-${id}`, weight, prices, limits: null }
+}
+
+function routed() {
+  return snapshot({
+    models: [
+      { id: 'model_a', name: 'a', routeId: 'route_a', deployments: [deployment('a1', 1), deployment('a2', 0)] },
+      { id: 'model_b', name: 'b', routeId: 'route_b', deployments: [deployment('b1', 0), deployment('b2', 0)] },
+      { id: 'model_c', name: 'c', routeId: null, deployments: [deployment('c1', 1)] },
+    ],
+    routes: [
+      {
+        id: 'route_a',
+        name: 'a-route',
+        strategy: 'least-latency',
+        retries: { maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 100 },
+        timeouts: { totalMs: 1_000 },
+        fallbackOn: ['5xx', 429, 'context_length'],
+        fallbackModelIds: ['model_b', 'model_c', 'model_b', 'model_a'],
+      },
+      { id: 'route_b', name: 'b-route', fallbackModelIds: ['model_a'] },
+    ],
+  })
+}
+
+describe('compileRuntimePolicy: routes', () => {
+  const policy = compileRuntimePolicy(routed(), keyring)
+  const model = (name: string) => {
+    const found = policy.models.get(name)
+    if (!found) throw new Error(`model ${name} missing`)
+    return found
+  }
+
+  it('compiles strategy, retries, timeouts and fallbackOn (as a set, 429 normalised)', () => {
+    const route = model('a').route
+    expect(route.strategy).toBe('least-latency')
+    expect(route.retries).toEqual({ maxAttempts: 4, initialBackoffMs: 10, maxBackoffMs: 100 })
+    expect(route.timeouts.totalMs).toBe(1_000)
+    expect(model('a').timeouts).toBe(route.timeouts)
+    expect([...route.fallbackOn]).toEqual(['5xx', '429', 'context_length'])
+  })
+
+  it('gives a model without a route the built-in defaults', () => {
+    const route = model('c').route
+    expect(route).toMatchObject({ id: null, strategy: 'weighted', fallbacks: [] })
+    expect(route.retries).toEqual({ maxAttempts: 2, initialBackoffMs: 200, maxBackoffMs: 2_000 })
+    expect([...route.fallbackOn]).toEqual(['429', '5xx', 'timeout', 'connection_error'])
+  })
+
+  it('resolves fallbacks to the compiled models, in order, once each, cycles included', () => {
+    expect(model('a').route.fallbacks.map((fallback) => fallback.name)).toEqual(['b', 'c', 'a'])
+    expect(model('a').route.fallbacks[0]).toBe(model('b'))
+    expect(model('b').route.fallbacks[0]).toBe(model('a'))
+  })
+
+  it('serves only deployments with weight, unless every weight is 0', () => {
+    expect(model('a').servingDeployments.map((d) => d.id)).toEqual(['a1'])
+    expect(model('b').servingDeployments.map((d) => d.id)).toEqual(['b1', 'b2'])
+  })
+
+  it('ranks deployments by input + output price', () => {
+    expect(model('a').deployments[0]?.costRankMicroUsd).toBe(750_000)
   })
 })

@@ -1,10 +1,15 @@
 import {
+  DEFAULT_FALLBACK_ON,
+  type FallbackCondition,
   type PolicySnapshot,
   ProviderCredentials,
   type ProviderTarget,
+  RetryPolicy,
+  type RouteStrategy,
   RouteTimeouts,
   type SnapshotDeployment,
   type SnapshotKey,
+  type SnapshotRoute,
 } from '@switchyard/contracts'
 import { decryptJson, type Keyring } from '@switchyard/secrets'
 
@@ -21,18 +26,45 @@ export interface RuntimeDeployment {
   readonly upstreamModel: string
   readonly weight: number
   readonly prices: SnapshotDeployment['prices']
+  /** Input + output price per MTok: what the `lowest-cost` strategy compares. */
+  readonly costRankMicroUsd: number
   readonly provider: RuntimeProvider
 }
 
-export interface RuntimeModel {
-  readonly name: string
-  readonly deployments: readonly RuntimeDeployment[]
-  readonly totalWeight: number
+/**
+ * How calls to a model are routed, compiled once per snapshot. Routes are shared by the models
+ * that name them; a model without a route gets the built-in defaults.
+ */
+export interface RuntimeRoute {
+  /** Null for the built-in defaults of a model without a route. */
+  readonly id: string | null
+  readonly strategy: RouteStrategy
+  readonly retries: RetryPolicy
   readonly timeouts: RouteTimeouts
+  readonly fallbackOn: ReadonlySet<FallbackCondition>
+  /**
+   * Models tried in order once this route's own model is exhausted. Resolved to the compiled
+   * models themselves, so fallbacks may point back at each other (A → B → A): the attempt loop
+   * follows only the first model's list, and never visits a model twice.
+   */
+  readonly fallbacks: readonly RuntimeModel[]
 }
 
-/** Timeouts of a model without a route. */
+export interface RuntimeModel {
+  readonly id: string
+  readonly name: string
+  readonly deployments: readonly RuntimeDeployment[]
+  /** The deployments that take traffic: weight above 0, or all of them when every weight is 0. */
+  readonly servingDeployments: readonly RuntimeDeployment[]
+  readonly totalWeight: number
+  /** The route's timeouts (a shortcut for `route.timeouts`). */
+  readonly timeouts: RouteTimeouts
+  readonly route: RuntimeRoute
+}
+
+/** Settings of a model without a route. */
 const DEFAULT_TIMEOUTS: RouteTimeouts = RouteTimeouts.parse({})
+const DEFAULT_RETRIES: RetryPolicy = RetryPolicy.parse({})
 
 export interface RuntimeKey {
   readonly id: string
@@ -62,9 +94,52 @@ export class PolicyCompileError extends Error {
 /**
  * Compiles a validated snapshot once, when it arrives. Provider credentials are decrypted here
  * with the pod's keyring; a snapshot whose credentials do not open is refused whole, so the pod
- * keeps serving its last good policy.
+ * keeps serving its last good policy. Nothing mutable lives here: the health of deployments is
+ * the pod's (`DeploymentHealthRegistry`), keyed by deployment id, and outlives snapshot swaps.
  */
 export function compileRuntimePolicy(snapshot: PolicySnapshot, keyring: Keyring | undefined): RuntimePolicy {
+  const providers = compileProviders(snapshot, keyring)
+  // Two passes: routes first with empty fallback lists, filled once every model exists, so
+  // fallbacks can reference models in any order (cycles included).
+  const fallbackLists = new Map<string, RuntimeModel[]>()
+  const routes = new Map<string, RuntimeRoute>()
+  for (const route of snapshot.routes) {
+    const fallbacks: RuntimeModel[] = []
+    fallbackLists.set(route.id, fallbacks)
+    routes.set(route.id, compileRoute(route, fallbacks))
+  }
+  const defaultRoute = compileRoute(null, [])
+
+  const models = new Map<string, RuntimeModel>()
+  const modelsById = new Map<string, RuntimeModel>()
+  for (const model of snapshot.models) {
+    const deployments = model.deployments.map((deployment) => compileDeployment(deployment, providers))
+    const serving = deployments.filter((deployment) => deployment.weight > 0)
+    const route = model.routeId === null ? defaultRoute : (routes.get(model.routeId) ?? defaultRoute)
+    const compiled: RuntimeModel = {
+      id: model.id,
+      name: model.name,
+      deployments,
+      servingDeployments: serving.length > 0 ? serving : deployments,
+      totalWeight: deployments.reduce((sum, deployment) => sum + deployment.weight, 0),
+      timeouts: route.timeouts,
+      route,
+    }
+    models.set(model.name, compiled)
+    modelsById.set(model.id, compiled)
+  }
+  for (const route of snapshot.routes) {
+    const fallbacks = fallbackLists.get(route.id) ?? []
+    for (const modelId of new Set(route.fallbackModelIds)) {
+      const model = modelsById.get(modelId)
+      if (!model) throw new PolicyCompileError(`route ${route.name} falls back to unknown model ${modelId}`)
+      fallbacks.push(model)
+    }
+  }
+  return { revision: snapshot.revision, keysByHash: compileKeys(snapshot), models }
+}
+
+function compileProviders(snapshot: PolicySnapshot, keyring: Keyring | undefined): Map<string, RuntimeProvider> {
   const providers = new Map<string, RuntimeProvider>()
   for (const provider of snapshot.providers) {
     let credentials: ProviderCredentials | null = null
@@ -79,28 +154,48 @@ export function compileRuntimePolicy(snapshot: PolicySnapshot, keyring: Keyring 
     }
     providers.set(provider.id, { id: provider.id, name: provider.name, target: provider.target, credentials })
   }
+  return providers
+}
 
-  const routes = new Map(snapshot.routes.map((route) => [route.id, route]))
-  const models = new Map<string, RuntimeModel>()
-  for (const model of snapshot.models) {
-    const deployments = model.deployments.map((deployment): RuntimeDeployment => {
-      const provider = providers.get(deployment.providerId)
-      if (!provider)
-        throw new PolicyCompileError(`deployment ${deployment.id} names unknown provider ${deployment.providerId}`)
-      return {
-        id: deployment.id,
-        upstreamModel: deployment.upstreamModel,
-        weight: deployment.weight,
-        prices: deployment.prices,
-        provider,
-      }
-    })
-    const totalWeight = deployments.reduce((sum, deployment) => sum + deployment.weight, 0)
-    const timeouts =
-      model.routeId === null ? DEFAULT_TIMEOUTS : (routes.get(model.routeId)?.timeouts ?? DEFAULT_TIMEOUTS)
-    models.set(model.name, { name: model.name, deployments, totalWeight, timeouts })
+function compileRoute(route: SnapshotRoute | null, fallbacks: readonly RuntimeModel[]): RuntimeRoute {
+  if (route === null) {
+    return {
+      id: null,
+      strategy: 'weighted',
+      retries: DEFAULT_RETRIES,
+      timeouts: DEFAULT_TIMEOUTS,
+      fallbackOn: new Set(DEFAULT_FALLBACK_ON),
+      fallbacks,
+    }
   }
+  return {
+    id: route.id,
+    strategy: route.strategy,
+    retries: route.retries,
+    timeouts: route.timeouts,
+    fallbackOn: new Set(route.fallbackOn),
+    fallbacks,
+  }
+}
 
+function compileDeployment(
+  deployment: SnapshotDeployment,
+  providers: ReadonlyMap<string, RuntimeProvider>,
+): RuntimeDeployment {
+  const provider = providers.get(deployment.providerId)
+  if (!provider)
+    throw new PolicyCompileError(`deployment ${deployment.id} names unknown provider ${deployment.providerId}`)
+  return {
+    id: deployment.id,
+    upstreamModel: deployment.upstreamModel,
+    weight: deployment.weight,
+    prices: deployment.prices,
+    costRankMicroUsd: deployment.prices.inputMicroUsdPerMTok + deployment.prices.outputMicroUsdPerMTok,
+    provider,
+  }
+}
+
+function compileKeys(snapshot: PolicySnapshot): Map<string, RuntimeKey> {
   const teamModels = new Map(snapshot.teams.map((team) => [team.id, team.allowedModels]))
   const keysByHash = new Map<string, RuntimeKey>()
   for (const key of snapshot.keys) {
@@ -118,7 +213,7 @@ export function compileRuntimePolicy(snapshot: PolicySnapshot, keyring: Keyring 
       status: key.status,
     })
   }
-  return { revision: snapshot.revision, keysByHash, models }
+  return keysByHash
 }
 
 function intersectAllowLists(a: readonly string[] | null, b: readonly string[] | null): ReadonlySet<string> | null {

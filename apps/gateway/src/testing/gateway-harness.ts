@@ -1,5 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { PolicySnapshot, type ProviderCredentials, type ProviderTarget } from '@switchyard/contracts'
+import {
+  type FallbackCondition,
+  PolicySnapshot,
+  type ProviderCredentials,
+  type ProviderTarget,
+  type RetryPolicy,
+  type RouteStrategy,
+  type RouteTimeouts,
+} from '@switchyard/contracts'
 import { createLogger, startHttpServer } from '@switchyard/http-server'
 import { providerAdapters } from '@switchyard/providers'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
@@ -7,6 +15,9 @@ import { type RunningSimulator, startSimulator } from '@switchyard/simulator'
 import { createGatewayApp } from '../app.ts'
 import { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { compileRuntimePolicy } from '../policy/runtime-policy.ts'
+import type { BreakerSettings } from '../routing/circuit-breaker.ts'
+import { DeploymentHealthRegistry } from '../routing/deployment-health.ts'
+import { RetryBudget, type RetryBudgetSettings } from '../routing/retry-budget.ts'
 import { SnapshotState } from '../snapshot/snapshot-state.ts'
 import { UpstreamClient } from '../upstream/upstream-client.ts'
 
@@ -59,28 +70,114 @@ function familyCredentials(family: ProviderFamily): ProviderCredentials {
   }
 }
 
+/** One deployment of an extra model: an openai-compatible deployment on the simulator. */
+export interface HarnessDeployment {
+  /** Unique per deployment, so simulator scenarios can fail one deployment and not the other. */
+  readonly upstreamModel: string
+  readonly weight?: number
+  readonly inputMicroUsdPerMTok?: number
+  readonly outputMicroUsdPerMTok?: number
+}
+
+export interface HarnessRoute {
+  readonly strategy?: RouteStrategy
+  readonly retries?: Partial<RetryPolicy>
+  readonly timeouts?: Partial<RouteTimeouts>
+  readonly fallbackOn?: readonly FallbackCondition[]
+  /** Names of other harness models (extra ones or `m-<family>`), tried in order. */
+  readonly fallbacks?: readonly string[]
+}
+
+/** An extra model for routing tests; it gets its own route when `route` is given. */
+export interface HarnessModel {
+  readonly name: string
+  readonly deployments: readonly HarnessDeployment[]
+  readonly route?: HarnessRoute
+}
+
+export interface GatewayHarnessOptions {
+  /** Models on top of the one-per-family ones, every deployment openai-compatible on the simulator. */
+  readonly models?: readonly HarnessModel[]
+  /** Circuit-breaker settings of the pod (e.g. short ejections). */
+  readonly breaker?: Partial<BreakerSettings>
+  readonly retryBudget?: Partial<RetryBudgetSettings>
+  readonly random?: () => number
+}
+
 export interface GatewayHarness {
   readonly gatewayUrl: string
   readonly apiKey: string
   readonly simulator: RunningSimulator
   readonly modelOf: (family: ProviderFamily) => string
   readonly upstream: UpstreamClient
+  readonly metrics: GatewayMetrics
+  readonly health: DeploymentHealthRegistry
+  readonly retryBudget: RetryBudget
+  /** The snapshot id of an extra model's deployment, by its upstream model. */
+  readonly deploymentIdOf: (upstreamModel: string) => string
+  /** POSTs JSON to the gateway with the harness key. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>
+  /** Moves the gateway's clock forward (breakers, cool-downs); upstream timeouts keep real time. */
+  advanceClock(ms: number): void
+  /** Upstream attempts counted in the metrics, of one outcome (`ok`, an error class) or all. */
+  upstreamAttempts(outcome?: string): Promise<number>
   /** Closes the gateway's HTTP server only, draining in-flight requests for up to `drainMs`. */
   stopGateway(drainMs: number): Promise<void>
   close(): Promise<void>
 }
 
+const price = { inputMicroUsdPerMTok: 1_000_000, outputMicroUsdPerMTok: 2_000_000 }
+
+const deploymentIdOf = (upstreamModel: string) => `dep_x_${upstreamModel}`
+
+function extraModels(models: readonly HarnessModel[]) {
+  return models.map((model) => ({
+    id: `model_x_${model.name}`,
+    name: model.name,
+    routeId: model.route ? `route_x_${model.name}` : null,
+    deployments: model.deployments.map((deployment) => ({
+      id: deploymentIdOf(deployment.upstreamModel),
+      providerId: 'prov_openai-compatible',
+      upstreamModel: deployment.upstreamModel,
+      weight: deployment.weight ?? 1,
+      prices: {
+        inputMicroUsdPerMTok: deployment.inputMicroUsdPerMTok ?? price.inputMicroUsdPerMTok,
+        outputMicroUsdPerMTok: deployment.outputMicroUsdPerMTok ?? price.outputMicroUsdPerMTok,
+      },
+      limits: null,
+    })),
+  }))
+}
+
+function extraRoutes(models: readonly HarnessModel[]) {
+  const idByName = new Map<string, string>(PROVIDER_FAMILIES.map((family) => [`m-${family}`, `model_${family}`]))
+  for (const model of models) idByName.set(model.name, `model_x_${model.name}`)
+  return models.flatMap(({ name, route }) => {
+    if (!route) return []
+    const { fallbacks = [], ...policy } = route
+    return [
+      {
+        id: `route_x_${name}`,
+        name: `route-${name}`,
+        ...policy,
+        fallbackModelIds: fallbacks.map((fallback) => idByName.get(fallback) ?? `unknown:${fallback}`),
+      },
+    ]
+  })
+}
+
 /**
  * A gateway on a real HTTP port in front of the provider simulator (which checks Bedrock's
  * SigV4 signatures with known credentials), with a snapshot holding one model per provider
- * family and one virtual key. Credentials travel encrypted, as from the control plane.
+ * family, any extra models and routes the options ask for, and one virtual key. Credentials
+ * travel encrypted, as from the control plane.
  */
-export async function startGatewayHarness(): Promise<GatewayHarness> {
+export async function startGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
   const simulator = await startSimulator({ bedrockCredentials })
   const keyring = parseKeyring(`k1:${randomBytes(32).toString('base64')}`)
   const pepper = randomBytes(32)
   const apiKey = `sk-sy-${randomBytes(24).toString('base64url')}`
-  const price = { inputMicroUsdPerMTok: 1_000_000, outputMicroUsdPerMTok: 2_000_000 }
+  const extras = options.models ?? []
   const snapshot = PolicySnapshot.parse({
     schemaVersion: 1,
     revision: 1,
@@ -115,39 +212,51 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
         credentials: encryptJson(keyring, credentials, `prov_${family}`),
       }
     }),
-    models: PROVIDER_FAMILIES.map((family) => ({
-      id: `model_${family}`,
-      name: `m-${family}`,
-      routeId: null,
-      deployments: [
-        {
-          id: `dep_${family}`,
-          providerId: `prov_${family}`,
-          upstreamModel: UPSTREAM_MODELS[family],
-          weight: 1,
-          prices: price,
-          limits: null,
-        },
-      ],
-    })),
-    routes: [],
+    models: [
+      ...PROVIDER_FAMILIES.map((family) => ({
+        id: `model_${family}`,
+        name: `m-${family}`,
+        routeId: null,
+        deployments: [
+          {
+            id: `dep_${family}`,
+            providerId: `prov_${family}`,
+            upstreamModel: UPSTREAM_MODELS[family],
+            weight: 1,
+            prices: price,
+            limits: null,
+          },
+        ],
+      })),
+      ...extraModels(extras),
+    ],
+    routes: extraRoutes(extras),
     rateLimits: [],
     budgets: [],
   })
-  const snapshots = new SnapshotState((parsed) => compileRuntimePolicy(parsed, keyring))
+  let clockOffsetMs = 0
+  const now = () => Date.now() + clockOffsetMs
+  const snapshots = new SnapshotState((parsed) => compileRuntimePolicy(parsed, keyring), now)
   const body = new TextEncoder().encode(JSON.stringify(snapshot))
   const outcome = snapshots.apply({ revision: 1, checksum: createHash('sha256').update(body).digest('hex'), body })
   if (outcome.kind !== 'applied') throw new Error(`harness snapshot refused: ${JSON.stringify(outcome)}`)
   const upstream = new UpstreamClient({ connectionsPerOrigin: 32, keepAliveTimeoutMs: 10_000 })
+  const metrics = new GatewayMetrics()
+  const health = new DeploymentHealthRegistry(options.breaker)
+  const retryBudget = new RetryBudget(options.retryBudget)
   const app = createGatewayApp({
     podId: 'matrix',
     snapshots,
     log: createLogger('gateway', 'silent'),
     adapters: providerAdapters,
     upstream,
-    metrics: new GatewayMetrics(),
+    metrics,
     keyPepper: pepper,
     maxBodyBytes: 4 * 1024 * 1024,
+    health,
+    retryBudget,
+    now,
+    ...(options.random ? { random: options.random } : {}),
   })
   const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 })
   return {
@@ -156,6 +265,27 @@ export async function startGatewayHarness(): Promise<GatewayHarness> {
     simulator,
     modelOf: (family) => `m-${family}`,
     upstream,
+    metrics,
+    health,
+    retryBudget,
+    deploymentIdOf,
+    post: (path, body, headers = {}) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }),
+    advanceClock(ms) {
+      clockOffsetMs += ms
+    },
+    async upstreamAttempts(outcomeFilter) {
+      const metric = await metrics.registry.getSingleMetric('switchyard_upstream_attempts_total')?.get()
+      let total = 0
+      for (const value of metric?.values ?? []) {
+        if (outcomeFilter === undefined || value.labels.outcome === outcomeFilter) total += value.value
+      }
+      return total
+    },
     stopGateway: (drainMs) => server.close(drainMs),
     async close() {
       await server.close(1_000)
