@@ -1,8 +1,7 @@
 import type { ChatContentPart, ChatMessage, ChatToolCall } from '@switchyard/contracts'
 import { invalidRequestError } from '../adapter-errors.ts'
+import { parseDataUrl, parseToolArguments } from '../canonical-content.ts'
 import type { AnthropicMessage, AnthropicRequestBlock, AnthropicSource, AnthropicTextBlock } from './anthropic-wire.ts'
-
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s
 
 type TextContent = string | readonly { readonly text: string }[]
 
@@ -16,8 +15,8 @@ function textBlocks(text: string): AnthropicTextBlock[] {
 }
 
 function sourceOf(url: string, param: string): AnthropicSource {
-  const data = DATA_URL.exec(url)
-  if (data?.[1] !== undefined && data[2] !== undefined) return { type: 'base64', media_type: data[1], data: data[2] }
+  const data = parseDataUrl(url)
+  if (data !== undefined) return { type: 'base64', media_type: data.mediaType, data: data.data }
   if (/^https?:\/\//i.test(url)) return { type: 'url', url }
   throw invalidRequestError('Images must be https:// URLs or base64 data: URLs for this provider.', param)
 }
@@ -33,16 +32,8 @@ function userPartBlocks(part: ChatContentPart, param: string): AnthropicRequestB
 }
 
 function toolUseBlock(call: ChatToolCall, param: string): AnthropicRequestBlock {
-  let input: unknown
-  try {
-    input = JSON.parse(call.function.arguments === '' ? '{}' : call.function.arguments)
-  } catch {
-    throw invalidRequestError('Tool call arguments must be valid JSON.', `${param}.function.arguments`)
-  }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw invalidRequestError('Tool call arguments must be a JSON object.', `${param}.function.arguments`)
-  }
-  return { type: 'tool_use', id: call.id, name: call.function.name, input: { ...input } }
+  const input = parseToolArguments(call.function.arguments, `${param}.function.arguments`)
+  return { type: 'tool_use', id: call.id, name: call.function.name, input }
 }
 
 /** One canonical message as Anthropic content blocks, or null for a system/developer message. */

@@ -1,5 +1,6 @@
 import type { ChatContentPart, ChatMessage } from '@switchyard/contracts'
 import { invalidRequestError } from '../adapter-errors.ts'
+import { parseDataUrl, parseToolArguments } from '../canonical-content.ts'
 import type { BedrockContentBlock, BedrockImageFormat, BedrockMessage } from './bedrock-wire.ts'
 
 const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
@@ -9,8 +10,6 @@ const IMAGE_FORMATS: Readonly<Record<string, BedrockImageFormat>> = {
   'image/gif': 'gif',
   'image/webp': 'webp',
 }
-
-const DATA_URL = /^data:([^;,]+)(?:;[^;,]*)*;base64,(.*)$/s
 
 /**
  * Bedrock's `toolUseId` must match `[a-zA-Z0-9_-]{1,64}`; ids minted by other providers may not.
@@ -82,21 +81,21 @@ function toBlock(part: ChatContentPart, param: string): BedrockContentBlock {
     case 'text':
       return { text: part.text }
     case 'image_url': {
-      const [, mimeType, bytes] = DATA_URL.exec(part.image_url.url) ?? []
-      if (mimeType === undefined || bytes === undefined) {
+      const image = parseDataUrl(part.image_url.url)
+      if (image === undefined) {
         throw invalidRequestError(
           'Bedrock cannot fetch image URLs: send the image as a base64 data: URL (data:image/png;base64,...)',
           `${param}.image_url.url`,
         )
       }
-      const format = IMAGE_FORMATS[mimeType.toLowerCase()]
+      const format = IMAGE_FORMATS[image.mediaType]
       if (format === undefined) {
         throw invalidRequestError(
-          `Bedrock takes png, jpeg, gif or webp images, not ${mimeType}`,
+          `Bedrock takes png, jpeg, gif or webp images, not ${image.mediaType}`,
           `${param}.image_url.url`,
         )
       }
-      return { image: { format, source: { bytes } } }
+      return { image: { format, source: { bytes: image.data } } }
     }
     case 'input_audio':
     case 'file':
@@ -113,25 +112,8 @@ function assistantBlocks(message: Extract<ChatMessage, { role: 'assistant' }>, p
       : (content ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('')
   if (text !== '') blocks.push({ text })
   for (const [index, call] of (message.tool_calls ?? []).entries()) {
-    const input = parseArguments(call.function.arguments, `${param}.tool_calls[${index}].function.arguments`)
+    const input = parseToolArguments(call.function.arguments, `${param}.tool_calls[${index}].function.arguments`)
     blocks.push({ toolUse: { toolUseId: toToolUseId(call.id), name: call.function.name, input } })
   }
   return blocks
 }
-
-function parseArguments(json: string, param: string): Record<string, unknown> {
-  if (json.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch {
-    throw invalidRequestError('tool call arguments are not valid JSON', param)
-  }
-  if (!isJsonObject(value)) {
-    throw invalidRequestError('tool call arguments must be a JSON object', param)
-  }
-  return value
-}
-
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -1,5 +1,6 @@
 import type { ChatContentPart, ChatMessage, ChatToolCall } from '@switchyard/contracts'
 import { invalidRequestError } from '../adapter-errors.ts'
+import { parseDataUrl, parseToolArguments } from '../canonical-content.ts'
 import type { GeminiContent, GeminiPart } from './gemini-wire.ts'
 
 type SystemInstruction = { parts: { text: string }[] }
@@ -95,39 +96,13 @@ function assistantParts(message: Extract<ChatMessage, { role: 'assistant' }>, pa
   const calls = message.tool_calls ?? []
   const hasSignature = calls.some((call) => thoughtSignatureOf(call) !== undefined)
   calls.forEach((call, callIndex) => {
-    const args = parseArguments(call.function.arguments, `${param}.tool_calls[${callIndex}].function.arguments`)
+    const args = parseToolArguments(call.function.arguments, `${param}.tool_calls[${callIndex}].function.arguments`)
     const signature =
       thoughtSignatureOf(call) ?? (!hasSignature && callIndex === 0 ? SKIP_THOUGHT_SIGNATURE : undefined)
     const functionCall = { name: call.function.name, args }
     parts.push(signature === undefined ? { functionCall } : { functionCall, thoughtSignature: signature })
   })
   return parts
-}
-
-function parseArguments(json: string, param: string): Record<string, unknown> {
-  if (json.trim() === '') return {}
-  let value: unknown
-  try {
-    value = JSON.parse(json)
-  } catch {
-    throw invalidRequestError('tool call arguments are not valid JSON', param)
-  }
-  if (!isJsonObject(value)) {
-    throw invalidRequestError('tool call arguments must be a JSON object', param)
-  }
-  return value
-}
-
-const isJsonObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-const DATA_URL = /^data:([^;,]+)((?:;[^;,]*)*);base64,(.*)$/s
-
-/** `data:<mime>;base64,<data>` → its parts; anything else → undefined. */
-export function parseDataUrl(url: string): { mimeType: string; data: string } | undefined {
-  const match = DATA_URL.exec(url)
-  const [, mimeType, , data] = match ?? []
-  return mimeType === undefined || data === undefined ? undefined : { mimeType: mimeType.toLowerCase(), data }
 }
 
 const IMAGE_TYPES: Readonly<Record<string, string>> = {
@@ -155,7 +130,7 @@ function toGeminiPart(part: ChatContentPart, param: string): GeminiPart {
     case 'image_url': {
       const { url } = part.image_url
       const inline = parseDataUrl(url)
-      if (inline !== undefined) return { inlineData: inline }
+      if (inline !== undefined) return { inlineData: { mimeType: inline.mediaType, data: inline.data } }
       if (!/^https?:\/\//i.test(url)) {
         throw invalidRequestError(
           'image_url.url must be a base64 data: URL or an http(s) URL',
@@ -173,7 +148,7 @@ function toGeminiPart(part: ChatContentPart, param: string): GeminiPart {
       const inline = typeof fileData === 'string' ? parseDataUrl(fileData) : undefined
       if (inline === undefined)
         throw invalidRequestError('file parts need file_data as a base64 data: URL', `${param}.file`)
-      return { inlineData: inline }
+      return { inlineData: { mimeType: inline.mediaType, data: inline.data } }
     }
   }
 }
