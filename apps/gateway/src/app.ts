@@ -2,6 +2,8 @@ import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/htt
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
 import { messagesRoute } from './anthropic/messages-route.ts'
+import type { UsageSink } from './metering/usage-emitter.ts'
+import { UsageMeter } from './metering/usage-meter.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
 import { embeddingsRoute } from './openai/embeddings-route.ts'
@@ -24,6 +26,11 @@ export interface GatewayDeps {
   /** Server-side pepper of the keyed API key hashes (shared with the control plane). */
   readonly keyPepper: Buffer
   readonly maxBodyBytes: number
+  /**
+   * Where the usage events of proxied requests go (the pod's `UsageEmitter`). Absent: nothing
+   * is metered, which only tests that do not look at usage may want.
+   */
+  readonly usage?: UsageSink
   /**
    * The pod's passive health of deployments (breakers, in-flight counts, latency), keyed by
    * deployment id so it outlives snapshot swaps. Created here when not given.
@@ -51,7 +58,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
     random: deps.random ?? Math.random,
     sleep: deps.sleep ?? abortableSleep,
   }
-  const routeDeps = { ...deps, ...routing }
+  const meter = new UsageMeter({ podId: deps.podId, sink: deps.usage, log: deps.log, now })
+  const routeDeps = { ...deps, ...routing, meter }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',

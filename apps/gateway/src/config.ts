@@ -19,6 +19,14 @@ export const GatewayConfig = z.object({
   SWITCHYARD_UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(512),
   /** File holding the last good snapshot; the pod starts from it when NATS is down. */
   SWITCHYARD_SNAPSHOT_CACHE: z.string().min(1).optional(),
+  /** Where usage events wait while NATS is unreachable; replayed from here, also after a restart. */
+  SWITCHYARD_USAGE_SPOOL_DIR: z.string().min(1).default('./.switchyard/usage-spool'),
+  /** The spool's cap; events beyond it are dropped, counted and logged. */
+  SWITCHYARD_USAGE_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -1,4 +1,4 @@
-import { type Bus, createNatsBus } from '@switchyard/bus'
+import { type Bus, createNatsBus, UsagePublishError } from '@switchyard/bus'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
 import { providerAdapters } from '@switchyard/providers'
 import { parseKeyring } from '@switchyard/secrets'
@@ -8,16 +8,25 @@ import { startGateway } from './start-gateway.ts'
 const config = readGatewayConfig()
 const log = createLogger('gateway', config.SWITCHYARD_LOG_LEVEL)
 // NATS may be down at start: the pod then serves from its cached snapshot and keeps trying.
+let connected: Bus | undefined
 const connecting: Promise<Bus> = createNatsBus({
   servers: config.SWITCHYARD_NATS_URL,
   name: config.SWITCHYARD_POD_ID,
   waitForServer: true,
+}).then((bus) => {
+  connected = bus
+  return bus
 })
 const gateway = await startGateway({
   podId: config.SWITCHYARD_POD_ID,
   bus: {
     async *watchSnapshots() {
       yield* (await connecting).watchSnapshots()
+    },
+    publishUsage(event) {
+      // Before the first connection usage goes to the spool rather than waiting for NATS.
+      if (!connected) return Promise.reject(new UsagePublishError('NATS is not connected yet'))
+      return connected.publishUsage(event)
     },
   },
   log,
@@ -29,8 +38,11 @@ const gateway = await startGateway({
   maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
   upstreamConnectionsPerOrigin: config.SWITCHYARD_UPSTREAM_CONNECTIONS,
   snapshotCachePath: config.SWITCHYARD_SNAPSHOT_CACHE,
+  usageSpoolDir: config.SWITCHYARD_USAGE_SPOOL_DIR,
+  usageSpool: { maxBytes: config.SWITCHYARD_USAGE_SPOOL_MAX_BYTES },
 })
 onShutdownSignal(async () => {
   await gateway.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)
-  await (await connecting).close()
+  // A connection still being attempted is abandoned (the process exits); an open one drains.
+  await connected?.close()
 }, log)

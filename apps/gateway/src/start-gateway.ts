@@ -2,6 +2,13 @@ import { type HttpServerOptions, type Logger, type RunningHttpServer, startHttpS
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
+import {
+  UsageEmitter,
+  type UsageEmitterSettings,
+  type UsageEmitterStats,
+  type UsagePublisher,
+} from './metering/usage-emitter.ts'
+import { UsageSpool, type UsageSpoolSettings } from './metering/usage-spool.ts'
 import { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { compileRuntimePolicy } from './policy/runtime-policy.ts'
 import type { BreakerSettings } from './routing/circuit-breaker.ts'
@@ -14,8 +21,8 @@ import { UpstreamClient } from './upstream/upstream-client.ts'
 
 export interface GatewayRuntimeDeps {
   readonly podId: string
-  /** NATS in distributed mode, the in-process bus in embedded mode. */
-  readonly bus: SnapshotSource
+  /** NATS in distributed mode, the in-process bus in embedded mode: snapshots in, usage out. */
+  readonly bus: SnapshotSource & UsagePublisher
   readonly log: Logger
   readonly http: HttpServerOptions
   readonly adapters: ProviderAdapterRegistry
@@ -26,6 +33,10 @@ export interface GatewayRuntimeDeps {
   readonly upstreamConnectionsPerOrigin: number
   /** Where the last good snapshot is kept on disk; the pod starts from it if the bus is slow or down. */
   readonly snapshotCachePath?: string | undefined
+  /** Directory of the usage spool: events the bus could not take wait there, and survive a restart. */
+  readonly usageSpoolDir: string
+  readonly usageSpool?: Partial<UsageSpoolSettings>
+  readonly usageEmitter?: Partial<UsageEmitterSettings>
   /** Circuit-breaker settings of this pod; the defaults (docs/design/routing.md) when absent. */
   readonly breaker?: Partial<BreakerSettings>
   /** Retry budget of this pod; 20 % of requests in flight, at least 3 retries, when absent. */
@@ -37,12 +48,28 @@ export interface GatewayRuntimeDeps {
 export interface RunningGateway {
   readonly url: string
   readonly snapshots: SnapshotState
-  /** Stops taking requests and drains in-flight ones; the bus is the caller's to close. */
+  readonly usage: { stats(): UsageEmitterStats }
+  /**
+   * Stops taking requests and drains in-flight ones, then publishes (or spools) the usage
+   * events still in memory. The bus is the caller's to close, after this.
+   */
   stop(drainTimeoutMs: number): Promise<void>
 }
 
 /** Wires a gateway pod: follows snapshots from the bus and serves the data-plane API. */
 export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGateway> {
+  // First, so that a spool directory another process holds stops the start before anything runs.
+  const spool = await UsageSpool.open(deps.usageSpoolDir, deps.usageSpool)
+  const usage = new UsageEmitter({
+    bus: deps.bus,
+    spool,
+    log: deps.log.child({ component: 'usage-emitter' }),
+    ...(deps.usageEmitter ? { settings: deps.usageEmitter } : {}),
+  })
+  // Replays at once what an earlier run of this pod spooled, then every interval.
+  usage.start()
+  const metrics = new GatewayMetrics()
+  metrics.trackUsageEmitter(() => usage.stats())
   const health = new DeploymentHealthRegistry(deps.breaker)
   const snapshots = new SnapshotState((snapshot) => {
     const policy = compileRuntimePolicy(snapshot, deps.keyring)
@@ -71,7 +98,8 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     log: deps.log,
     adapters: deps.adapters,
     upstream,
-    metrics: new GatewayMetrics(),
+    metrics,
+    usage,
     keyPepper: deps.keyPepper,
     maxBodyBytes: deps.maxBodyBytes,
     health,
@@ -84,8 +112,10 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
   return {
     url: server.url,
     snapshots,
+    usage,
     async stop(drainTimeoutMs) {
       await server.close(drainTimeoutMs)
+      await usage.close()
       await upstream.close()
     },
   }

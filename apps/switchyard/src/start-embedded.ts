@@ -72,6 +72,13 @@ export async function startEmbedded(
       http: { host, port: settings.SWITCHYARD_INGESTER_PORT },
     })
     closers.push(() => ingester.stop(drainMs))
+    // Runs after the gateway flushed its usage into the bus and before the ingester stops: the
+    // in-process bus lives in memory, so what the ingester has not stored by then would be lost.
+    closers.push(() =>
+      waitFor(() => bus.stats().usageQueueDepth === 0, drainMs, 'the ingester to store the last usage events').catch(
+        (error: unknown) => log.error({ err: error }, 'usage events not yet in ClickHouse are lost'),
+      ),
+    )
     const secrets = loadOrCreateLocalSecrets(settings.SWITCHYARD_DATA_DIR, {
       keyPepper: settings.SWITCHYARD_KEY_PEPPER,
       keyring: settings.SWITCHYARD_SECRETS_KEYRING,
@@ -100,6 +107,8 @@ export async function startEmbedded(
       maxBodyBytes: 20 * 1024 * 1024,
       upstreamConnectionsPerOrigin: 256,
       snapshotCachePath: join(settings.SWITCHYARD_DATA_DIR, 'snapshot.json'),
+      // The in-process bus only refuses usage when its queue is full or it is closing.
+      usageSpoolDir: join(settings.SWITCHYARD_DATA_DIR, 'usage-spool'),
     })
     closers.push(() => gateway.stop(drainMs))
     const controlPlane = await startControlPlane({

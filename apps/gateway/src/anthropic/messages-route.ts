@@ -3,6 +3,7 @@ import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@switchya
 import { HttpError, type Logger } from '@switchyard/http-server'
 import { type Context, Hono } from 'hono'
 import { asClientError } from '../gateway-errors.ts'
+import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
@@ -20,6 +21,7 @@ import { toChatRequest } from './to-chat-request.ts'
 
 export interface MessagesRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
+  readonly meter: UsageMeter
   readonly log: Logger
 }
 
@@ -38,11 +40,12 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
   const app = new Hono<Env>()
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
+    const startedAtMs = deps.now()
     let requestId: string | undefined
     try {
       const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest)
       requestId = admitted.requestId
-      return await proxyMessage(deps, c, admitted, startedAt)
+      return await proxyMessage(deps, c, admitted, startedAt, startedAtMs)
     } catch (error) {
       return errorResponse(deps.log, c, error, requestId)
     }
@@ -66,8 +69,10 @@ async function proxyMessage(
   c: Context<Env>,
   admitted: Admitted<AnthropicMessagesRequest>,
   startedAt: number,
+  startedAtMs: number,
 ): Promise<Response> {
   const { body, model, requestId } = admitted
+  const metered = meteredRequest(admitted, 'messages', body.stream === true, startedAtMs)
   const translated = toChatRequest(body)
   const upstreamAbort = new AbortController()
   const context: MessageContext = {
@@ -103,6 +108,7 @@ async function proxyMessage(
         onEnd: (outcome) => {
           routed.end(outcome)
           if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
+          deps.meter.streamEnded(metered, routed.summary, outcome)
         },
       })
       return new Response(stream, {
@@ -126,13 +132,16 @@ async function proxyMessage(
     deps.metrics.recordTokens(routed.model.name, provider, routed.value.usage)
     const json = JSON.stringify(toAnthropicMessage(routed.value, context))
     const overheadMs = finish(200, provider, upstreamMs)
-    return new Response(json, {
+    const response = new Response(json, {
       headers: { ...headersOf(routed), 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
     })
+    deps.meter.answered(metered, routed.summary, routed.value.usage)
+    return response
   } catch (error) {
     if (error instanceof AttemptsFailedError) {
       c.set('routing', error.summary)
       finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
+      deps.meter.failed(metered, error)
     }
     throw error
   }

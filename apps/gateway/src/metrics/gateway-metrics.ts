@@ -1,5 +1,6 @@
 import type { TokenUsage } from '@switchyard/contracts'
-import { Counter, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { UsageDropReason, UsageEmitterStats } from '../metering/usage-emitter.ts'
 
 export interface ProxiedCall {
   readonly route: string
@@ -64,5 +65,76 @@ export class GatewayMetrics {
     add('cached_input', usage.cachedInputTokens)
     add('cache_write_input', usage.cacheWriteInputTokens)
     add('reasoning', usage.reasoningTokens)
+  }
+
+  /**
+   * The usage emitter's queue, spool and totals, read from its stats at each scrape. Call once
+   * per registry.
+   */
+  trackUsageEmitter(read: () => UsageEmitterStats): void {
+    const registers = [this.registry]
+    const gauge = (name: string, help: string, value: (stats: UsageEmitterStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value(read()))
+        },
+      })
+    gauge(
+      'switchyard_usage_queued_events',
+      'Usage events in memory, waiting to be published or spooled.',
+      (s) => s.queued,
+    )
+    gauge(
+      'switchyard_usage_publishes_in_flight',
+      'Usage publishes waiting for the bus (replays included).',
+      (s) => s.inFlight,
+    )
+    gauge('switchyard_usage_spool_bytes', 'Bytes of usage events in the on-disk spool.', (s) => s.spoolBytes)
+    gauge('switchyard_usage_bus_failing', '1 while usage publishes fail and new events go to the spool.', (s) =>
+      s.isBusFailing ? 1 : 0,
+    )
+    const total = (name: string, help: string, value: (stats: UsageEmitterStats) => number) => {
+      let reported = 0
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const current = value(read())
+          if (current > reported) this.inc(current - reported)
+          reported = current
+        },
+      })
+    }
+    total(
+      'switchyard_usage_events_published_total',
+      'Usage events the bus stored on the first try.',
+      (s) => s.published,
+    )
+    total('switchyard_usage_events_spooled_total', 'Usage events written to the on-disk spool.', (s) => s.spooled)
+    total('switchyard_usage_events_replayed_total', 'Spooled usage events the bus stored later.', (s) => s.replayed)
+    total(
+      'switchyard_usage_spool_corrupt_lines_total',
+      'Spool lines skipped on replay (torn by a crash).',
+      (s) => s.spoolCorruptLines,
+    )
+    const reportedDrops = new Map<UsageDropReason, number>()
+    new Counter({
+      name: 'switchyard_usage_events_dropped_total',
+      help: 'Usage events lost, by reason (queue_full, spool_full, spool_error, closed); each drop is also logged.',
+      labelNames: ['reason'] as const,
+      registers,
+      collect() {
+        for (const [reason, current] of Object.entries(read().droppedByReason) as [UsageDropReason, number][]) {
+          // Incremented by 0 too, so every reason has a series (alerts need one to compare against).
+          const reported = reportedDrops.get(reason) ?? 0
+          if (current >= reported) this.inc({ reason }, current - reported)
+          reportedDrops.set(reason, current)
+        }
+      },
+    })
   }
 }

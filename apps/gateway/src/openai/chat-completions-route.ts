@@ -1,6 +1,8 @@
 import { ChatCompletionRequest } from '@switchyard/contracts'
 import type { ChatResult } from '@switchyard/providers'
 import { type Context, Hono } from 'hono'
+import type { MeteredRequest } from '../metering/build-usage-events.ts'
+import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
@@ -13,6 +15,7 @@ import { type InvokeDeps, invokeChat } from '../upstream/invoke-chat.ts'
 
 export interface ChatRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
+  readonly meter: UsageMeter
 }
 
 type Env = { Variables: RoutingVariables }
@@ -29,7 +32,9 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
   const app = new Hono<Env>()
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
+    const startedAtMs = deps.now()
     const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest)
+    const metered = meteredRequest(admitted, 'chat.completions', admitted.body.stream === true, startedAtMs)
     const finish: Finish = (status, provider, upstreamMs) => {
       const durationMs = performance.now() - startedAt
       const overheadMs = Math.max(0, durationMs - upstreamMs)
@@ -39,12 +44,13 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
     const upstreamStartedAt = performance.now()
     try {
       return admitted.body.stream
-        ? await answerStream(deps, c, admitted, finish)
-        : await answerWhole(deps, c, admitted, finish)
+        ? await answerStream(deps, c, admitted, metered, finish)
+        : await answerWhole(deps, c, admitted, metered, finish)
     } catch (error) {
       if (error instanceof AttemptsFailedError) {
         c.set('routing', error.summary)
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
+        deps.meter.failed(metered, error)
       }
       throw error
     }
@@ -56,6 +62,7 @@ async function answerWhole(
   deps: ChatRouteDeps,
   c: Context<Env>,
   admitted: Admitted<ChatCompletionRequest>,
+  metered: MeteredRequest,
   finish: Finish,
 ): Promise<Response> {
   const { body, requestId } = admitted
@@ -73,19 +80,22 @@ async function answerWhole(
   deps.metrics.recordTokens(routed.model.name, provider, result.usage)
   const json = JSON.stringify(result.completion)
   const overheadMs = finish(200, provider, upstreamMs)
-  return new Response(json, {
+  const response = new Response(json, {
     headers: {
       ...proxyHeaders(admitted, routed),
       'content-type': 'application/json',
       'x-switchyard-overhead-ms': overheadMs.toFixed(3),
     },
   })
+  deps.meter.answered(metered, routed.summary, result.usage)
+  return response
 }
 
 async function answerStream(
   deps: ChatRouteDeps,
   c: Context<Env>,
   admitted: Admitted<ChatCompletionRequest>,
+  metered: MeteredRequest,
   finish: Finish,
 ): Promise<Response> {
   const { body, requestId } = admitted
@@ -106,6 +116,7 @@ async function answerStream(
     onEnd: (outcome) => {
       routed.end(outcome)
       if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
+      deps.meter.streamEnded(metered, routed.summary, outcome)
     },
   })
   return new Response(stream, {

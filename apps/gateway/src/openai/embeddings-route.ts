@@ -1,6 +1,7 @@
-import { EmbeddingsRequest, type EmbeddingsResponse } from '@switchyard/contracts'
+import { EmbeddingsRequest, type EmbeddingsResponse, type TokenUsage } from '@switchyard/contracts'
 import { InvalidRequestError } from '@switchyard/http-server'
 import { Hono } from 'hono'
+import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
@@ -11,6 +12,7 @@ import { adapterFor, type InvokeDeps } from '../upstream/invoke-chat.ts'
 
 export interface EmbeddingsRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
+  readonly meter: UsageMeter
 }
 
 type Env = { Variables: RoutingVariables }
@@ -22,7 +24,9 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
   const app = new Hono<Env>()
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
+    const startedAtMs = deps.now()
     const admitted = await admitRequest(deps, c.req.raw, EmbeddingsRequest)
+    const metered = meteredRequest(admitted, 'embeddings', false, startedAtMs)
     const upstreamStartedAt = performance.now()
     const finish = (status: number, provider: string) => {
       const durationMs = performance.now() - startedAt
@@ -39,19 +43,33 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
       })
       c.set('routing', routed.summary)
       const overheadMs = finish(200, routed.deployment.provider.name)
-      return c.json(routed.value, 200, {
+      const response = c.json(routed.value, 200, {
         ...proxyHeaders(admitted, routed),
         'x-switchyard-overhead-ms': overheadMs.toFixed(3),
       })
+      deps.meter.answered(metered, routed.summary, embeddingsUsage(routed.value))
+      return response
     } catch (error) {
       if (error instanceof AttemptsFailedError) {
         c.set('routing', error.summary)
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '')
+        deps.meter.failed(metered, error)
       }
       throw error
     }
   })
   return app
+}
+
+/** Embeddings bill their input only. */
+function embeddingsUsage(response: EmbeddingsResponse): TokenUsage {
+  return {
+    inputTokens: response.usage.prompt_tokens,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    reasoningTokens: 0,
+  }
 }
 
 /** One embeddings attempt; a deployment whose provider has no embeddings API is the request's error. */

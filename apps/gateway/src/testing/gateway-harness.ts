@@ -7,12 +7,20 @@ import {
   type RetryPolicy,
   type RouteStrategy,
   type RouteTimeouts,
+  type UsageEvent,
 } from '@switchyard/contracts'
 import { createLogger, startHttpServer } from '@switchyard/http-server'
 import { providerAdapters } from '@switchyard/providers'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { type RunningSimulator, startSimulator } from '@switchyard/simulator'
 import { createGatewayApp } from '../app.ts'
+import {
+  UsageEmitter,
+  type UsageEmitterSettings,
+  type UsagePublisher,
+  type UsageSink,
+} from '../metering/usage-emitter.ts'
+import { UsageSpool, type UsageSpoolSettings } from '../metering/usage-spool.ts'
 import { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { compileRuntimePolicy } from '../policy/runtime-policy.ts'
 import type { BreakerSettings } from '../routing/circuit-breaker.ts'
@@ -102,6 +110,18 @@ export interface GatewayHarnessOptions {
   readonly breaker?: Partial<BreakerSettings>
   readonly retryBudget?: Partial<RetryBudgetSettings>
   readonly random?: () => number
+  /**
+   * Usage goes to this bus through a real emitter and spool, as in a pod. Absent: the events
+   * are only collected in `usageEvents`.
+   */
+  readonly usage?: HarnessUsage
+}
+
+export interface HarnessUsage {
+  readonly bus: UsagePublisher
+  readonly spoolDir: string
+  readonly spool?: Partial<UsageSpoolSettings>
+  readonly emitter?: Partial<UsageEmitterSettings>
 }
 
 export interface GatewayHarness {
@@ -113,6 +133,10 @@ export interface GatewayHarness {
   readonly metrics: GatewayMetrics
   readonly health: DeploymentHealthRegistry
   readonly retryBudget: RetryBudget
+  /** The pod's usage emitter when the options gave a usage bus; else null. */
+  readonly usageEmitter: UsageEmitter | null
+  /** Usage events the gateway emitted, when the options gave no usage bus (built a tick after each request). */
+  readonly usageEvents: readonly UsageEvent[]
   /** The snapshot id of an extra model's deployment, by its upstream model. */
   readonly deploymentIdOf: (upstreamModel: string) => string
   /** POSTs JSON to the gateway with the harness key. */
@@ -244,6 +268,19 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   const metrics = new GatewayMetrics()
   const health = new DeploymentHealthRegistry(options.breaker)
   const retryBudget = new RetryBudget(options.retryBudget)
+  const usageEvents: UsageEvent[] = []
+  let usageEmitter: UsageEmitter | null = null
+  let usage: UsageSink = { emit: (events) => void usageEvents.push(...events) }
+  if (options.usage) {
+    const log = createLogger('usage-emitter', 'silent')
+    const spool = await UsageSpool.open(options.usage.spoolDir, options.usage.spool)
+    const settings = options.usage.emitter
+    const emitter = new UsageEmitter({ bus: options.usage.bus, spool, log, ...(settings ? { settings } : {}) })
+    emitter.start()
+    metrics.trackUsageEmitter(() => emitter.stats())
+    usageEmitter = emitter
+    usage = emitter
+  }
   const app = createGatewayApp({
     podId: 'matrix',
     snapshots,
@@ -255,6 +292,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     maxBodyBytes: 4 * 1024 * 1024,
     health,
     retryBudget,
+    usage,
     now,
     ...(options.random ? { random: options.random } : {}),
   })
@@ -268,6 +306,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     metrics,
     health,
     retryBudget,
+    usageEmitter,
+    usageEvents,
     deploymentIdOf,
     post: (path, body, headers = {}) =>
       fetch(`${server.url}${path}`, {
@@ -289,6 +329,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     stopGateway: (drainMs) => server.close(drainMs),
     async close() {
       await server.close(1_000)
+      await usageEmitter?.close()
       await upstream.close()
       await simulator.close()
     },

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { createNatsBus } from '@switchyard/bus'
+import { type RunningSimulator, startSimulator } from '@switchyard/simulator'
+import {
+  type NatsServerHandle,
+  type PostgresServerHandle,
+  startNatsServer,
+  startPostgresServer,
+} from '@switchyard/test-services'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
+
+/**
+ * Distributed mode with real processes: PostgreSQL, nats-server with JetStream, a control plane
+ * and two gateway pods, the provider simulator upstream.
+ */
+const workDir = mkdtempSync(join(tmpdir(), 'sy-distributed-'))
+const apiKey = `sk-sy-e2e-${randomBytes(16).toString('hex')}`
+const shared = {
+  SWITCHYARD_SECRETS_KEYRING: `e2e:${randomBytes(32).toString('base64')}`,
+  SWITCHYARD_KEY_PEPPER: randomBytes(24).toString('base64'),
+}
+
+let postgres: PostgresServerHandle
+let nats: NatsServerHandle
+let simulator: RunningSimulator
+let controlPlane: NodeProcess
+const pods: Record<'a' | 'b', { process: NodeProcess; url: string }> = {} as never
+
+function startPod(name: 'a' | 'b'): NodeProcess {
+  return startNodeProcess('gateway', {
+    ...shared,
+    SWITCHYARD_NATS_URL: nats.url,
+    SWITCHYARD_GATEWAY_HOST: '127.0.0.1',
+    SWITCHYARD_GATEWAY_PORT: '0',
+    SWITCHYARD_POD_ID: `pod-${name}`,
+    SWITCHYARD_SNAPSHOT_CACHE: join(workDir, `snapshot-${name}.json`),
+    SWITCHYARD_USAGE_SPOOL_DIR: join(workDir, `spool-${name}`),
+  })
+}
+
+async function listen(name: 'a' | 'b'): Promise<void> {
+  const process = startPod(name)
+  const { url } = (await process.waitForLog('gateway listening')) as { url: string }
+  pods[name] = { process, url }
+}
+
+async function readiness(url: string): Promise<{ status: number; revision: number | undefined }> {
+  const response = await fetch(`${url}/readyz`)
+  const body = (await response.json()) as { revision?: number }
+  return { status: response.status, revision: body.revision }
+}
+
+async function waitForRevision(url: string, atLeast: number): Promise<number> {
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    const { status, revision } = await readiness(url)
+    if (status === 200 && revision !== undefined && revision >= atLeast) return revision
+    if (Date.now() > deadline) throw new Error(`${url} not ready with revision ≥ ${atLeast}`)
+    await delay(50)
+  }
+}
+
+function chat(url: string) {
+  return fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hello' }] }),
+  })
+}
+
+beforeAll(async () => {
+  ;[postgres, nats, simulator] = await Promise.all([startPostgresServer(), startNatsServer(), startSimulator()])
+  const configPath = join(workDir, 'switchyard.yaml')
+  writeFileSync(
+    configPath,
+    [
+      'version: 1',
+      'providers:',
+      '  - { name: sim, type: openai-compatible, baseUrl: "' +
+        simulator.url +
+        '/openai/v1", apiKey: { env: E2E_SIM_KEY } }',
+      'models:',
+      '  - { name: chat, deployments: [{ provider: sim, model: gpt-4o-mini }] }',
+      'orgs: [{ name: acme }]',
+      'teams: [{ name: search, org: acme }]',
+      'keys: [{ name: e2e, team: search, secret: { env: E2E_KEY } }]',
+    ].join('\n'),
+  )
+  controlPlane = startNodeProcess('control-plane', {
+    ...shared,
+    SWITCHYARD_DATABASE_URL: await postgres.createDatabase('switchyard'),
+    SWITCHYARD_NATS_URL: nats.url,
+    SWITCHYARD_CONTROL_PLANE_PORT: '0',
+    SWITCHYARD_CONFIG: configPath,
+    E2E_SIM_KEY: 'sk-upstream-secret',
+    E2E_KEY: apiKey,
+  })
+  await controlPlane.waitForLog('control plane listening')
+  await Promise.all([listen('a'), listen('b')])
+})
+
+afterAll(async () => {
+  await Promise.all([pods.a?.process.stop(), pods.b?.process.stop(), controlPlane?.stop()])
+  await Promise.all([simulator?.close(), nats?.dispose(), postgres?.dispose()])
+  rmSync(workDir, { recursive: true, force: true })
+})
+
+describe('distributed mode', () => {
+  let revision = 0
+
+  it('both pods load the control plane’s snapshot and serve the key it applied', async () => {
+    revision = await waitForRevision(pods.a.url, 1)
+    expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
+    for (const pod of [pods.a, pods.b]) expect((await chat(pod.url)).status).toBe(200)
+    const logs = [...controlPlane.lines(), ...pods.a.process.lines(), ...pods.b.process.lines()].join('\n')
+    expect(logs).not.toContain(apiKey)
+    expect(logs).not.toContain('sk-upstream-secret')
+  })
+
+  it('a corrupted snapshot is refused: pods keep the previous revision and say so', async () => {
+    const bus = await createNatsBus({ servers: nats.url, name: 'e2e-publisher' })
+    const body = new TextEncoder().encode(JSON.stringify({ schemaVersion: 1, revision: revision + 1, orgs: 'broken' }))
+    await bus.publishSnapshot({ revision: revision + 1, body })
+    await bus.close()
+    for (const pod of [pods.a, pods.b]) {
+      await pod.process.waitForLog('policy snapshot refused; keeping the current one', 10_000)
+      expect(await readiness(pod.url)).toEqual({ status: 200, revision })
+      expect((await chat(pod.url)).status).toBe(200)
+    }
+  })
+
+  it('pods keep serving when the control plane and PostgreSQL are gone', async () => {
+    expect(await controlPlane.stop()).toBe(0)
+    await postgres.dispose()
+    for (const pod of [pods.a, pods.b]) {
+      expect((await readiness(pod.url)).status).toBe(200)
+      expect((await chat(pod.url)).status).toBe(200)
+    }
+  })
+
+  it('a pod restarted while NATS is down serves from its snapshot on disk', async () => {
+    await nats.stop()
+    expect(await pods.b.process.stop()).toBe(0)
+    await listen('b')
+    expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
+    expect((await chat(pods.b.url)).status).toBe(200)
+  })
+})
