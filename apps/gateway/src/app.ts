@@ -8,6 +8,7 @@ import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
 import { embeddingsRoute } from './openai/embeddings-route.ts'
 import { modelsRoute } from './openai/models-route.ts'
+import { KeyHasher } from './pipeline/key-hasher.ts'
 import { abortableSleep } from './routing/abortable-sleep.ts'
 import { DeploymentHealthRegistry } from './routing/deployment-health.ts'
 import { RetryBudget } from './routing/retry-budget.ts'
@@ -59,7 +60,7 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
     sleep: deps.sleep ?? abortableSleep,
   }
   const meter = new UsageMeter({ podId: deps.podId, sink: deps.usage, log: deps.log, now })
-  const routeDeps = { ...deps, ...routing, meter }
+  const routeDeps = { ...deps, ...routing, meter, keyHasher: new KeyHasher(deps.keyPepper) }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',

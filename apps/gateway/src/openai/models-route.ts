@@ -10,7 +10,7 @@ export function modelsRoute(deps: AdmissionDeps): Hono {
     const loaded = deps.snapshots.current
     if (!loaded)
       throw new ServiceUnavailableError('The gateway has not loaded its policy yet; retry shortly.', 'not_ready')
-    const key = authenticateKey(loaded.policy, deps.keyPepper, presentedKey(c.req.raw.headers), deps.now())
+    const key = authenticateKey(loaded.policy, deps.keyHasher, presentedKey(c.req.raw.headers), deps.now())
     const created = Math.floor(Date.parse(loaded.snapshot.generatedAt) / 1000)
     const data = [...loaded.policy.models.keys()]
       .filter((name) => key.allowedModels === null || key.allowedModels.has(name))

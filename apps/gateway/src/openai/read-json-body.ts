@@ -13,7 +13,11 @@ export async function readJsonBody<T extends z.ZodType>(
 ): Promise<z.infer<T>> {
   const declared = Number(request.headers.get('content-length') ?? Number.NaN)
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes)
-  const bytes = await readCapped(request, limitBytes)
+  // A declared length is enforced by Node's HTTP parser, so such a body is read in one go (the
+  // server adapter's fast path, no web streams); a chunked body is counted as it arrives.
+  const bytes = Number.isInteger(declared)
+    ? new Uint8Array(await request.arrayBuffer())
+    : await readCapped(request, limitBytes)
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)

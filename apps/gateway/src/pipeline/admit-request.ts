@@ -6,10 +6,11 @@ import { readJsonBody } from '../openai/read-json-body.ts'
 import type { RuntimeKey, RuntimeModel, RuntimePolicy } from '../policy/runtime-policy.ts'
 import type { SnapshotState } from '../snapshot/snapshot-state.ts'
 import { authenticateKey, presentedKey } from './authenticate.ts'
+import type { KeyHasher } from './key-hasher.ts'
 
 export interface AdmissionDeps {
   readonly snapshots: SnapshotState
-  readonly keyPepper: Buffer
+  readonly keyHasher: KeyHasher
   readonly maxBodyBytes: number
   readonly now: () => number
 }
@@ -36,7 +37,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   const policy = deps.snapshots.current?.policy
   if (!policy)
     throw new ServiceUnavailableError('The gateway has not loaded its policy yet; retry shortly.', 'not_ready')
-  const key = authenticateKey(policy, deps.keyPepper, presentedKey(request.headers), deps.now())
+  const key = authenticateKey(policy, deps.keyHasher, presentedKey(request.headers), deps.now())
   const body = await readJsonBody(request, schema, deps.maxBodyBytes)
   const model = policy.models.get(body.model)
   if (!model) throw new ModelNotFoundError(body.model)

@@ -1,6 +1,6 @@
-import { hashApiKey } from '@switchyard/secrets'
 import { AuthenticationError } from '../gateway-errors.ts'
 import type { RuntimeKey, RuntimePolicy } from '../policy/runtime-policy.ts'
+import type { KeyHasher } from './key-hasher.ts'
 
 /**
  * Finds the caller's virtual key by its keyed hash. Error messages never echo the key, so a key
@@ -8,7 +8,7 @@ import type { RuntimeKey, RuntimePolicy } from '../policy/runtime-policy.ts'
  */
 export function authenticateKey(
   policy: RuntimePolicy,
-  pepper: Buffer,
+  hasher: KeyHasher,
   presentedKey: string | undefined,
   nowMs: number,
 ): RuntimeKey {
@@ -18,8 +18,10 @@ export function authenticateKey(
       'missing_api_key',
     )
   }
-  const key = policy.keysByHash.get(hashApiKey(pepper, presentedKey))
+  const hash = hasher.hash(presentedKey)
+  const key = policy.keysByHash.get(hash)
   if (!key) throw new AuthenticationError('Incorrect API key provided.', 'invalid_api_key')
+  hasher.remember(presentedKey, hash)
   if (key.status === 'revoked') throw new AuthenticationError('This API key has been revoked.', 'api_key_revoked')
   if (key.status === 'blocked') throw new AuthenticationError('This API key is blocked.', 'api_key_blocked')
   if (key.expiresAtMs !== null && key.expiresAtMs <= nowMs) {

@@ -3,6 +3,7 @@ import { PolicySnapshot } from '@switchyard/contracts'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { describe, expect, it } from 'vitest'
 import { authenticateKey, presentedKey } from '../pipeline/authenticate.ts'
+import { KeyHasher } from '../pipeline/key-hasher.ts'
 import { pickWeighted } from '../routing/select-deployment.ts'
 import { compileRuntimePolicy, PolicyCompileError } from './runtime-policy.ts'
 
@@ -101,9 +102,10 @@ describe('compileRuntimePolicy', () => {
 describe('authenticateKey', () => {
   const policy = compileRuntimePolicy(snapshot(), keyring)
   const now = Date.parse('2026-11-22T00:00:00Z')
+  const hasher = new KeyHasher(pepper, 2)
 
   it('finds a live key by its keyed hash', () => {
-    expect(authenticateKey(policy, pepper, 'sk-live', now)).toMatchObject({ id: 'live', tags: { app: 'search' } })
+    expect(authenticateKey(policy, hasher, 'sk-live', now)).toMatchObject({ id: 'live', tags: { app: 'search' } })
   })
 
   it.each([
@@ -113,12 +115,20 @@ describe('authenticateKey', () => {
     ['sk-expired', 'api_key_expired'],
   ])('refuses %s with 401 %s and never echoes the key', (presented, code) => {
     try {
-      authenticateKey(policy, pepper, presented, now)
+      authenticateKey(policy, hasher, presented, now)
       throw new Error('expected a refusal')
     } catch (error) {
       expect(error).toMatchObject({ status: 401, code })
       expect((error as Error).message).not.toContain(presented ?? '\u0000')
     }
+  })
+
+  it('remembers only keys that matched, bounded, and answers the same from memory', () => {
+    const bounded = new KeyHasher(pepper, 1)
+    expect(authenticateKey(policy, bounded, 'sk-live', now).id).toBe('live')
+    expect(bounded.hash('sk-live')).toBe(hashApiKey(pepper, 'sk-live'))
+    expect(() => authenticateKey(policy, bounded, 'sk-unknown', now)).toThrow('Incorrect API key')
+    expect(authenticateKey(policy, bounded, 'sk-live', now).id).toBe('live')
   })
 
   it('reads Bearer and x-api-key, Bearer first', () => {

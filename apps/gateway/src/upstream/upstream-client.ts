@@ -37,14 +37,31 @@ export class UpstreamClient {
   }
 
   async send(upstream: UpstreamRequest, timeouts: RouteTimeouts, clientSignal: AbortSignal): Promise<UpstreamResponse> {
-    const totalSignal = AbortSignal.timeout(timeouts.totalMs)
-    const signal = AbortSignal.any([clientSignal, totalSignal])
+    // One controller and one timer per attempt, both released as soon as the body is done: a
+    // timer left running for the whole total timeout (minutes) per request would pile up.
+    const controller = new AbortController()
+    const deadline = { isExpired: false }
+    const onClientAbort = () => controller.abort(clientSignal.reason)
+    if (clientSignal.aborted) controller.abort(clientSignal.reason)
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true })
+    const timer = setTimeout(() => {
+      deadline.isExpired = true
+      controller.abort()
+    }, timeouts.totalMs)
+    const release = () => {
+      clearTimeout(timer)
+      clientSignal.removeEventListener('abort', onClientAbort)
+    }
+    const fail = (error: unknown) => {
+      release()
+      return toUpstreamError(error, clientSignal, deadline.isExpired)
+    }
     try {
       const response = await request(upstream.url, {
         method: upstream.method,
         headers: upstream.headers,
         body: upstream.body ?? null,
-        signal,
+        signal: controller.signal,
         dispatcher: this.#agent(timeouts.connectMs),
         headersTimeout: timeouts.firstByteMs,
         bodyTimeout: timeouts.idleMs,
@@ -57,13 +74,19 @@ export class UpstreamClient {
       return {
         status: response.statusCode,
         headers,
-        body: mapBodyErrors(body, clientSignal, totalSignal),
+        body: mapBodyErrors(body, fail, release),
         text: () =>
-          body.text().catch((error: unknown) => Promise.reject(toUpstreamError(error, clientSignal, totalSignal))),
-        dump: () => body.dump().then(() => undefined),
+          body.text().then(
+            (text) => {
+              release()
+              return text
+            },
+            (error: unknown) => Promise.reject(fail(error)),
+          ),
+        dump: () => body.dump().then(release, release),
       }
     } catch (error) {
-      throw toUpstreamError(error, clientSignal, totalSignal)
+      throw fail(error)
     }
   }
 
@@ -96,18 +119,20 @@ export class UpstreamClient {
 
 async function* mapBodyErrors(
   body: AsyncIterable<Uint8Array>,
-  clientSignal: AbortSignal,
-  totalSignal: AbortSignal,
+  fail: (error: unknown) => Error,
+  release: () => void,
 ): AsyncGenerator<Uint8Array> {
   try {
     yield* body
   } catch (error) {
-    throw toUpstreamError(error, clientSignal, totalSignal)
+    throw fail(error)
+  } finally {
+    release()
   }
 }
 
 /** Network failures in the words the router and the client understand. */
-function toUpstreamError(error: unknown, clientSignal: AbortSignal, totalSignal: AbortSignal): Error {
+function toUpstreamError(error: unknown, clientSignal: AbortSignal, isTotalTimeout: boolean): Error {
   if (error instanceof UpstreamError || error instanceof ClientClosedError) return error
   if (clientSignal.aborted) return new ClientClosedError('the client closed the connection', { cause: error })
   const timeout = (message: string) =>
@@ -120,7 +145,7 @@ function toUpstreamError(error: unknown, clientSignal: AbortSignal, totalSignal:
       code: 'upstream_timeout',
       cause: error,
     })
-  if (totalSignal.aborted) return timeout('The provider did not finish within the route’s total timeout.')
+  if (isTotalTimeout) return timeout('The provider did not finish within the route’s total timeout.')
   if (error instanceof errors.HeadersTimeoutError)
     return timeout('The provider did not answer within the route’s first-byte timeout.')
   if (error instanceof errors.BodyTimeoutError)
