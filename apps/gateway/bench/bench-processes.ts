@@ -119,7 +119,35 @@ export async function readCpuSeconds(pid: number): Promise<number> {
 
 /** User + nice + system CPU seconds used by the whole machine so far. */
 export async function readMachineCpuSeconds(): Promise<number> {
-  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? ''
-  const [user = 0, nice = 0, system = 0] = line.split(/\s+/).slice(1, 4).map(Number)
+  const [user = 0, nice = 0, system = 0] = await readMachineCpuFields()
   return (user + nice + system) / CLOCK_TICKS_PER_S
+}
+
+/** CPU seconds the hypervisor gave to other guests while this VM wanted to run (0 on bare metal). */
+export async function readStealSeconds(): Promise<number> {
+  return ((await readMachineCpuFields())[7] ?? 0) / CLOCK_TICKS_PER_S
+}
+
+async function readMachineCpuFields(): Promise<number[]> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? ''
+  return line.split(/\s+/).slice(1).map(Number)
+}
+
+/**
+ * On a shared machine, waits (at most `maxWaitMs`) until processes other than `ownPids` use
+ * less than `maxOtherPercent` of one core over a second. Returns their last measured share.
+ */
+export async function waitForQuietMachine(
+  ownPids: readonly number[],
+  maxWaitMs = 60_000,
+  maxOtherPercent = 15,
+): Promise<number> {
+  const ownCpuS = async () => (await Promise.all(ownPids.map(readCpuSeconds))).reduce((sum, s) => sum + s, 0)
+  const deadline = performance.now() + maxWaitMs
+  for (;;) {
+    const [machineBefore, ownBefore] = [await readMachineCpuSeconds(), await ownCpuS()]
+    await sleep(1_000)
+    const otherPercent = ((await readMachineCpuSeconds()) - machineBefore - ((await ownCpuS()) - ownBefore)) * 100
+    if (otherPercent < maxOtherPercent || performance.now() > deadline) return otherPercent
+  }
 }

@@ -5,6 +5,8 @@ import { PolicySnapshot } from '@switchyard/contracts'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 
 export const BENCH_MODEL = 'bench-model'
+/** Same deployment, but the simulator paces its streams (its scenario is keyed by model name). */
+export const PACED_MODEL = 'bench-model-paced'
 const PROVIDER_ID = 'prov_sim'
 
 export interface BenchSecrets {
@@ -18,7 +20,7 @@ export interface BenchSecrets {
 /**
  * The smallest real policy: one org, one active key, one OpenAI-compatible provider (the
  * simulator, which wants a bearer key, so the credentials are encrypted as the control plane
- * would do it), one model with one deployment. Parsed with the contract before it is written,
+ * would do it), two models (one paced by the simulator) with one deployment each. Parsed with the contract before it is written,
  * so a schema change fails here and not as a gateway that never becomes ready.
  */
 export async function writeBenchSnapshot(directory: string, simulatorUrl: string): Promise<BenchSecrets> {
@@ -62,23 +64,21 @@ export async function writeBenchSnapshot(directory: string, simulatorUrl: string
         ),
       },
     ],
-    models: [
-      {
-        id: 'model_bench',
-        name: BENCH_MODEL,
-        routeId: null,
-        deployments: [
-          {
-            id: 'dep_sim',
-            providerId: PROVIDER_ID,
-            upstreamModel: BENCH_MODEL,
-            weight: 1,
-            prices: { inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 },
-            limits: null,
-          },
-        ],
-      },
-    ],
+    models: [BENCH_MODEL, PACED_MODEL].map((name) => ({
+      id: `model_${name.replaceAll('-', '_')}`,
+      name,
+      routeId: null,
+      deployments: [
+        {
+          id: `dep_${name.replaceAll('-', '_')}`,
+          providerId: PROVIDER_ID,
+          upstreamModel: name,
+          weight: 1,
+          prices: { inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 },
+          limits: null,
+        },
+      ],
+    })),
     routes: [],
     rateLimits: [],
     budgets: [],

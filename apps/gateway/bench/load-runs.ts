@@ -77,7 +77,7 @@ export async function runLoad(
   }
   latenciesMs.sort((left, right) => left - right)
   return {
-    requestsPerS: latenciesMs.length / durationS,
+    requestsPerS: latenciesMs.length / (result.duration > 0 ? result.duration : durationS),
     p50Ms: percentile(latenciesMs, 0.5),
     p99Ms: percentile(latenciesMs, 0.99),
     completed: latenciesMs.length,
