@@ -54,6 +54,23 @@ describe('who may call', () => {
     })
   })
 
+  it('answers /v1/models and /v1/embeddings in the shapes OpenAI publishes', async () => {
+    const models = await fetch(`${harness.gatewayUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${harness.apiKey}` },
+    })
+    assertMatches(spec.models, await models.json(), 'model list')
+    for (const family of ['openai', 'azure-openai', 'openai-compatible'] as const) {
+      const response = await post('/v1/embeddings', { model: `m-${family}`, input: ['switchyard', 'gateway'] })
+      expect(response.status).toBe(200)
+      const body = (await response.json()) as { data: unknown[] }
+      assertMatches(spec.embeddings, body, `${family} embeddings`)
+      expect(body.data).toHaveLength(2)
+    }
+    const unsupported = await post('/v1/embeddings', { model: 'm-anthropic', input: 'x' })
+    expect(unsupported.status).toBe(400)
+    assertMatches(spec.error, await unsupported.json(), 'error')
+  })
+
   it('lists exactly the models of the snapshot on /v1/models', async () => {
     const client = new OpenAI({ apiKey: harness.apiKey, baseURL: `${harness.gatewayUrl}/v1` })
     const models = []
