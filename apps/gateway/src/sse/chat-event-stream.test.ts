@@ -83,3 +83,32 @@ describe('chatEventStream', () => {
     expect(outcomes[0]?.error).toBeInstanceOf(UpstreamError)
   })
 })
+
+/** Lets every queued task and microtask run: no sleeps, no timers. */
+async function settle(): Promise<void> {
+  for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve))
+}
+
+describe('backpressure', () => {
+  it('pulls from the upstream only as fast as the client reads', async () => {
+    let pulled = 0
+    async function* endless(): AsyncGenerator<ChatStreamEvent> {
+      for (;;) {
+        pulled += 1
+        yield { kind: 'chunk', chunk: chunk('x') }
+      }
+    }
+    const iterator = endless()
+    const first = await iterator.next()
+    const stream = chatEventStream(first, iterator, { includeUsage: false, abortUpstream: () => {}, onEnd: () => {} })
+    await settle()
+    const pulledWhileNobodyReads = pulled
+    expect(pulledWhileNobodyReads).toBeLessThanOrEqual(3)
+    const reader = stream.getReader()
+    for (let index = 0; index < 10; index += 1) await reader.read()
+    await settle()
+    expect(pulled - pulledWhileNobodyReads).toBeGreaterThanOrEqual(9)
+    expect(pulled - pulledWhileNobodyReads).toBeLessThanOrEqual(12)
+    await reader.cancel()
+  })
+})
