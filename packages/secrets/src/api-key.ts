@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac, type KeyObject, randomBytes } from 'node:crypto'
 
 const KEY_PREFIX = 'sk-sy-'
 
@@ -14,8 +14,9 @@ export function displayPrefix(apiKey: string): string {
 
 /**
  * The keyed hash a key is stored and looked up by (HMAC-SHA256 under a server-side pepper, hex).
- * Without the pepper, a leaked table of hashes cannot be brute-forced offline.
+ * Without the pepper, a leaked table of hashes cannot be brute-forced offline. Callers that hash
+ * often pass the pepper as a `KeyObject` made once: a raw Buffer costs a key object per call.
  */
-export function hashApiKey(pepper: Buffer, apiKey: string): string {
+export function hashApiKey(pepper: Buffer | KeyObject, apiKey: string): string {
   return createHmac('sha256', pepper).update(apiKey, 'utf8').digest('hex')
 }

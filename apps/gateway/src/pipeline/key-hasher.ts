@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto'
 import { hashApiKey } from '@switchyard/secrets'
 
 /**
@@ -6,12 +7,12 @@ import { hashApiKey } from '@switchyard/secrets'
  * matched a snapshot key are remembered, so a flood of wrong keys cannot fill it.
  */
 export class KeyHasher {
-  readonly #pepper: Buffer
+  readonly #pepper: KeyObject
   readonly #maxEntries: number
   readonly #hashes = new Map<string, string>()
 
   constructor(pepper: Buffer, maxEntries = 10_000) {
-    this.#pepper = pepper
+    this.#pepper = createSecretKey(pepper)
     this.#maxEntries = maxEntries
   }
 
