@@ -5,7 +5,7 @@ import { Objm } from '@nats-io/obj'
 import { connect } from '@nats-io/transport-node'
 import { NatsNames } from '@switchyard/contracts'
 import { type NatsServerHandle, startNatsServer } from '@switchyard/test-services'
-import { afterAll, beforeAll } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import type { Bus } from './bus.ts'
 import { type BusHarness, runBusConformance } from './bus-conformance.ts'
 import { DeadLetterHeaders } from './dead-letter-headers.ts'
@@ -89,3 +89,21 @@ async function resetJetStream(admin: NatsConnection): Promise<void> {
     .then((objects) => objects.destroy())
     .catch(() => false)
 }
+
+describe('NATS bus start-up', () => {
+  it('lets several pods start at the same moment on a fresh server', async () => {
+    const server = await startNatsServer()
+    try {
+      for (let round = 0; round < 5; round += 1) {
+        const buses = await Promise.all(
+          Array.from({ length: 12 }, (_, index) =>
+            createNatsBus({ servers: server.url, name: `pod-${round}-${index}` }),
+          ),
+        )
+        await Promise.all(buses.map((bus) => bus.close()))
+      }
+    } finally {
+      await server.dispose()
+    }
+  })
+})

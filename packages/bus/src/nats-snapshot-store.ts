@@ -6,6 +6,7 @@ import { abortableDelay, backoffDelayMs } from './backoff.ts'
 import type { MutableBusStats } from './bus-stats.ts'
 import { LatestEntrySlot } from './latest-entry-slot.ts'
 import type { ReconnectNotifier } from './nats-reconnects.ts'
+import { isJetStreamApiError } from './nats-streams.ts'
 import type { PointerEntry, SnapshotStorePort } from './transport-ports.ts'
 
 export interface NatsSnapshotStoreOptions {
@@ -25,15 +26,19 @@ export async function openNatsSnapshotStore(
   stats: MutableBusStats,
   options: NatsSnapshotStoreOptions,
 ): Promise<SnapshotStorePort> {
-  const kv = await new Kvm(js).create(NatsNames.snapshotPointerBucket, {
-    history: 1,
-    storage: StorageType.File,
-    replicas: options.replicas,
-  })
-  const objects = await new Objm(js).create(NatsNames.snapshotObjectStore, {
-    storage: StorageType.File,
-    replicas: options.replicas,
-  })
+  const kv = await createTolerantly(() =>
+    new Kvm(js).create(NatsNames.snapshotPointerBucket, {
+      history: 1,
+      storage: StorageType.File,
+      replicas: options.replicas,
+    }),
+  )
+  const objects = await createTolerantly(() =>
+    new Objm(js).create(NatsNames.snapshotObjectStore, {
+      storage: StorageType.File,
+      replicas: options.replicas,
+    }),
+  )
   const readPointer = () => readPointerEntry(kv)
   return {
     readPointer,
@@ -150,3 +155,23 @@ async function followPointerKey(
     attempt += 1
   }
 }
+
+/**
+ * Creates a bucket or store that several processes may be creating at the same moment (pods
+ * starting together). The loser of that race gets "subjects overlap" or "already in use"; a
+ * second create then finds the winner's and binds to it.
+ */
+async function createTolerantly<T>(create: () => Promise<T>): Promise<T> {
+  try {
+    return await create()
+  } catch (error) {
+    if (!isJetStreamApiError(error, STREAM_SUBJECT_OVERLAP) && !isJetStreamApiError(error, STREAM_NAME_IN_USE)) {
+      throw error
+    }
+    return await create()
+  }
+}
+
+/** JetStream API error codes the client library names no constant for. */
+const STREAM_SUBJECT_OVERLAP = 10065
+const STREAM_NAME_IN_USE = 10058
