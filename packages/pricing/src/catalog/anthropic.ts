@@ -1,4 +1,5 @@
 import type { VendorCatalogInput } from '../catalog-schema.ts'
+import { SONNET_LONG_CONTEXT, SONNET_TIER } from './claude-tiers.ts'
 
 /**
  * Claude API (first-party) list prices. Cache writes cost 1.25× input for the 5-minute TTL and 2×
@@ -60,19 +61,8 @@ export const anthropicCatalog = {
       periods: [
         {
           effectiveFrom: '2025-09-29',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
-          longContext: {
-            thresholdInputTokens: 200_000,
-            inputMicroUsdPerMTok: 6_000_000,
-            outputMicroUsdPerMTok: 22_500_000,
-            cachedInputMicroUsdPerMTok: 600_000,
-            cacheWrite5mMicroUsdPerMTok: 7_500_000,
-            cacheWrite1hMicroUsdPerMTok: 12_000_000,
-          },
+          ...SONNET_TIER,
+          longContext: SONNET_LONG_CONTEXT,
         },
       ],
     },
@@ -82,28 +72,13 @@ export const anthropicCatalog = {
       periods: [
         {
           effectiveFrom: '2025-05-22',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
+          ...SONNET_TIER,
         },
         // The 1M-token context window (beta) arrived with its long-context prices.
         {
           effectiveFrom: '2025-08-12',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
-          longContext: {
-            thresholdInputTokens: 200_000,
-            inputMicroUsdPerMTok: 6_000_000,
-            outputMicroUsdPerMTok: 22_500_000,
-            cachedInputMicroUsdPerMTok: 600_000,
-            cacheWrite5mMicroUsdPerMTok: 7_500_000,
-            cacheWrite1hMicroUsdPerMTok: 12_000_000,
-          },
+          ...SONNET_TIER,
+          longContext: SONNET_LONG_CONTEXT,
         },
       ],
     },
@@ -113,11 +88,7 @@ export const anthropicCatalog = {
       periods: [
         {
           effectiveFrom: '2025-02-24',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
+          ...SONNET_TIER,
         },
       ],
     },

@@ -1,4 +1,5 @@
 import type { VendorCatalogInput } from '../catalog-schema.ts'
+import { SONNET_LONG_CONTEXT, SONNET_TIER } from './claude-tiers.ts'
 
 /**
  * Amazon Bedrock on-demand list prices in us-east-1 (some other regions cost more; not modelled).
@@ -52,11 +53,7 @@ export const bedrockCatalog = {
       periods: [
         {
           effectiveFrom: '2025-02-24',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
+          ...SONNET_TIER,
         },
       ],
     },
@@ -65,27 +62,12 @@ export const bedrockCatalog = {
       periods: [
         {
           effectiveFrom: '2025-05-22',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
+          ...SONNET_TIER,
         },
         {
           effectiveFrom: '2025-08-12',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
-          longContext: {
-            thresholdInputTokens: 200_000,
-            inputMicroUsdPerMTok: 6_000_000,
-            outputMicroUsdPerMTok: 22_500_000,
-            cachedInputMicroUsdPerMTok: 600_000,
-            cacheWrite5mMicroUsdPerMTok: 7_500_000,
-            cacheWrite1hMicroUsdPerMTok: 12_000_000,
-          },
+          ...SONNET_TIER,
+          longContext: SONNET_LONG_CONTEXT,
         },
       ],
     },
@@ -142,19 +124,8 @@ export const bedrockCatalog = {
       periods: [
         {
           effectiveFrom: '2025-09-29',
-          inputMicroUsdPerMTok: 3_000_000,
-          outputMicroUsdPerMTok: 15_000_000,
-          cachedInputMicroUsdPerMTok: 300_000,
-          cacheWrite5mMicroUsdPerMTok: 3_750_000,
-          cacheWrite1hMicroUsdPerMTok: 6_000_000,
-          longContext: {
-            thresholdInputTokens: 200_000,
-            inputMicroUsdPerMTok: 6_000_000,
-            outputMicroUsdPerMTok: 22_500_000,
-            cachedInputMicroUsdPerMTok: 600_000,
-            cacheWrite5mMicroUsdPerMTok: 7_500_000,
-            cacheWrite1hMicroUsdPerMTok: 12_000_000,
-          },
+          ...SONNET_TIER,
+          longContext: SONNET_LONG_CONTEXT,
         },
       ],
     },
