@@ -82,7 +82,16 @@ export {
 export { SnapshotDeployment, SnapshotModel, SnapshotProvider, SnapshotRoute } from './snapshot-catalog.ts'
 export { SnapshotId } from './snapshot-id.ts'
 export { SnapshotBudget, SnapshotOnExceed, SnapshotRateLimit } from './snapshot-spend.ts'
-export { KEY_STATUSES, KeyStatus, SnapshotKey, SnapshotOrg, SnapshotProject, SnapshotTeam } from './snapshot-tenancy.ts'
+export {
+  KEY_SCOPES,
+  KEY_STATUSES,
+  KeyScope,
+  KeyStatus,
+  SnapshotKey,
+  SnapshotOrg,
+  SnapshotProject,
+  SnapshotTeam,
+} from './snapshot-tenancy.ts'
 export { NatsNames } from './subjects.ts'
 export { ThroughputLimit } from './throughput-limit.ts'
 export { isIanaTimeZone, TimeZone } from './time-zone.ts'

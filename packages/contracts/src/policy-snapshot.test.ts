@@ -30,6 +30,7 @@ function snapshot() {
         userId: null,
         tags: { costCenter: 'cc-42' },
         allowedModels: ['gpt-4o-mini'],
+        scopes: null,
         expiresAt: null,
         status: 'active',
       },

@@ -20,6 +20,15 @@ export type SnapshotTeam = z.infer<typeof SnapshotTeam>
 export const SnapshotProject = z.strictObject({ id: SnapshotId, teamId: SnapshotId, name: EntityName })
 export type SnapshotProject = z.infer<typeof SnapshotProject>
 
+/**
+ * The gateway APIs a key may call: `chat` (/v1/chat/completions), `messages` (/v1/messages and
+ * count_tokens), `embeddings` (/v1/embeddings), `models` (/v1/models). A key without scopes may
+ * call them all.
+ */
+export const KEY_SCOPES = ['chat', 'messages', 'embeddings', 'models'] as const
+export const KeyScope = z.enum(KEY_SCOPES)
+export type KeyScope = z.infer<typeof KeyScope>
+
 export const KEY_STATUSES = ['active', 'revoked', 'blocked'] as const
 export const KeyStatus = z.enum(KEY_STATUSES)
 export type KeyStatus = z.infer<typeof KeyStatus>
@@ -40,6 +49,8 @@ export const SnapshotKey = z.strictObject({
   userId: z.string().min(1).max(256).nullable(),
   tags: Tags,
   allowedModels: AllowedModels,
+  /** Null: every API; otherwise the APIs the key may call. */
+  scopes: z.array(KeyScope).nullable(),
   expiresAt: z.iso.datetime({ offset: true }).nullable(),
   status: KeyStatus,
 })

@@ -5,7 +5,19 @@ import { type PostgresServerHandle, startPostgresServer } from '@switchyard/test
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type DatabaseHandle, openPglite, openPostgres } from './database.ts'
-import { apiKeys, deployments, models, orgs, providers, routes, snapshotRevisions, teams } from './schema/index.ts'
+import {
+  apiKeys,
+  auditLog,
+  deployments,
+  memberships,
+  models,
+  orgs,
+  providers,
+  routes,
+  snapshotRevisions,
+  teams,
+  users,
+} from './schema/index.ts'
 
 /** The same cases against both drivers: the embedded mode must behave like the real server. */
 function runDatabaseSuite(name: string, open: () => Promise<DatabaseHandle>) {
@@ -57,6 +69,37 @@ function runDatabaseSuite(name: string, open: () => Promise<DatabaseHandle>) {
         db.insert(apiKeys).values({ id: 'key_3', name: 'ci', ...key, keyHash: 'b'.repeat(64) }),
       ).rejects.toThrow()
       await expect(db.execute(sql`update api_keys set status = 'lost' where id = 'key_1'`)).rejects.toThrow()
+    })
+
+    it('keeps org roles and team roles apart, and each role once', async () => {
+      const db = handle.db
+      await db.insert(orgs).values({ id: 'org_r', name: 'roles' })
+      await db.insert(teams).values({ id: 'team_r', orgId: 'org_r', name: 'red' })
+      await db.insert(users).values({ id: 'user_r', subject: 'idp|ada' })
+      const member = { userId: 'user_r', orgId: 'org_r' }
+      await db.insert(memberships).values({ id: 'm_1', ...member, role: 'org_admin' })
+      await db.insert(memberships).values({ id: 'm_2', ...member, teamId: 'team_r', role: 'member' })
+      // The same org role twice (team null both times) is one role, not two rows.
+      await expect(db.insert(memberships).values({ id: 'm_3', ...member, role: 'org_admin' })).rejects.toThrow()
+      await expect(
+        db.insert(memberships).values({ id: 'm_4', ...member, teamId: 'team_r', role: 'org_admin' }),
+      ).rejects.toThrow()
+      await expect(db.insert(memberships).values({ id: 'm_5', ...member, role: 'team_admin' })).rejects.toThrow()
+      await expect(db.execute(sql`update memberships set role = 'owner' where id = 'm_1'`)).rejects.toThrow()
+      await db.delete(users).where(eq(users.id, 'user_r'))
+      expect(await db.select().from(memberships).where(eq(memberships.orgId, 'org_r'))).toEqual([])
+    })
+
+    it('keeps the audit log append-only', async () => {
+      const db = handle.db
+      const entry = { actorKind: 'system' as const, actorName: 'test', action: 'create', resourceType: 'org' }
+      await db.insert(auditLog).values({ ...entry, resourceId: 'org_a' })
+      // drizzle wraps the server's error; the trigger's message is its cause.
+      const refused = { cause: { message: expect.stringMatching(/audit_log is append-only/) } }
+      await expect(db.update(auditLog).set({ actorName: 'someone else' })).rejects.toMatchObject(refused)
+      await expect(db.delete(auditLog)).rejects.toMatchObject(refused)
+      await expect(db.execute(sql`truncate audit_log`)).rejects.toMatchObject(refused)
+      expect(await db.select({ actorName: auditLog.actorName }).from(auditLog)).toEqual([{ actorName: 'test' }])
     })
 
     it('hands out snapshot revisions that only grow', async () => {

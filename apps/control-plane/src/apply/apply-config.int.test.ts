@@ -215,6 +215,7 @@ describe('applying a config file to PostgreSQL', () => {
         userId: 'ci-bot',
         tags: { costCenter: 'search' },
         allowedModels: ['gpt-4o-mini'],
+        scopes: null,
         expiresAt: '2027-01-31T00:00:00.000Z',
         status: 'active',
       },

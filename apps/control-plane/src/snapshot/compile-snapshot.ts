@@ -1,6 +1,7 @@
 import {
   type EncryptedEnvelope,
   type FallbackCondition,
+  type KeyScope,
   type KeyStatus,
   type ModelPrice,
   PolicySnapshot,
@@ -53,6 +54,7 @@ export interface PolicyState {
     userId: string | null
     tags: Record<string, string>
     allowedModels: string[] | null
+    scopes: KeyScope[] | null
     expiresAt: Date | null
     status: KeyStatus
   }>
@@ -103,6 +105,7 @@ function compileKey(key: PolicyState['keys'][number]) {
     userId: key.userId,
     tags: key.tags,
     allowedModels: key.allowedModels,
+    scopes: key.scopes,
     expiresAt: key.expiresAt?.toISOString() ?? null,
     status: key.status,
   }

@@ -1,6 +1,7 @@
 import {
   EncryptedEnvelope,
   FallbackCondition,
+  KeyScope,
   KeyStatus,
   ModelPrice,
   ProviderTarget,
@@ -81,6 +82,7 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
       ...row,
       tags: parseColumn(Tags, row.tags, `api_keys ${row.id} tags`),
       status: parseColumn(KeyStatus, row.status, `api_keys ${row.id} status`),
+      scopes: parseColumn(z.array(KeyScope).nullable(), row.scopes, `api_keys ${row.id} scopes`),
     })),
   }
 }

@@ -120,6 +120,7 @@ function snapshotFor(baseUrl: string) {
         userId: null,
         tags: {},
         allowedModels: null,
+        scopes: null,
         expiresAt: null,
         status: 'active',
       },

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 import { orgs, projects, teams } from './tenancy.ts'
+import { users } from './users.ts'
 
 /** Mirrors the contracts' `KEY_STATUSES`; the database refuses any other value. */
 export const API_KEY_STATUSES = ['active', 'revoked', 'blocked'] as const
@@ -29,14 +30,20 @@ export const apiKeys = pgTable(
     tags: jsonb('tags').notNull().default({}),
     /** Null: every model the key's team may use. */
     allowedModels: text('allowed_models').array(),
+    /** The gateway APIs the key may call (`KEY_SCOPES`); null: all of them. */
+    scopes: text('scopes').array(),
+    /** The admin user who owns the key (members manage their own keys); null: a service key. */
+    ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     status: text('status', { enum: API_KEY_STATUSES }).notNull().default('active'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (table) => [
     uniqueIndex('api_keys_org_name_uq').on(table.orgId, table.name),
     index('api_keys_team_idx').on(table.teamId),
+    index('api_keys_owner_idx').on(table.ownerId),
     check(
       'api_keys_status_check',
       sql`${table.status} in (${sql.raw(API_KEY_STATUSES.map((s) => `'${s}'`).join(', '))})`,

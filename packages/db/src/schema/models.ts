@@ -1,5 +1,5 @@
 import { pgTable, text } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 import { routes } from './routes.ts'
 
 /** A virtual model: the name clients send. A route in use cannot be deleted. */
@@ -10,4 +10,5 @@ export const models = pgTable('models', {
   routeId: text('route_id').references(() => routes.id, { onDelete: 'restrict' }),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  version: version(),
 })

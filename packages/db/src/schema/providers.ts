@@ -1,5 +1,5 @@
 import { jsonb, pgTable, text } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 
 /**
  * A provider account. `target` holds the non-secret settings of its type (base URL, region…,
@@ -15,4 +15,5 @@ export const providers = pgTable('providers', {
   credentials: jsonb('credentials'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  version: version(),
 })

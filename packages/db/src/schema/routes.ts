@@ -1,5 +1,5 @@
 import { jsonb, pgTable, text } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 
 /**
  * How a model's deployments are chosen, retried, timed out and failed over. `policy` holds the
@@ -14,4 +14,5 @@ export const routes = pgTable('routes', {
   fallbackModelIds: text('fallback_model_ids').array().notNull().default([]),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  version: version(),
 })

@@ -1,12 +1,14 @@
 import { bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 
 /** The tenant root. Names are unique and are how the config file refers to an org. */
 export const orgs = pgTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull().unique(),
+  displayName: text('display_name'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
+  version: version(),
 })
 
 export const teams = pgTable(
@@ -17,10 +19,12 @@ export const teams = pgTable(
       .notNull()
       .references(() => orgs.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
+    displayName: text('display_name'),
     /** Null: every model the org may use. */
     allowedModels: text('allowed_models').array(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (table) => [uniqueIndex('teams_org_name_uq').on(table.orgId, table.name)],
 )
@@ -33,8 +37,10 @@ export const projects = pgTable(
       .notNull()
       .references(() => teams.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
+    displayName: text('display_name'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (table) => [uniqueIndex('projects_team_name_uq').on(table.teamId, table.name)],
 )
