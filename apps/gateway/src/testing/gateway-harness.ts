@@ -222,6 +222,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         userId: null,
         tags: {},
         allowedModels: null,
+        scopes: null,
         expiresAt: null,
         status: 'active',
       },
