@@ -42,6 +42,35 @@ describe('gateway readiness', () => {
     })
   })
 
+  it('stays ready on its good snapshot after refusing one, and says which and why', async () => {
+    let nowMs = 10_000
+    const snapshots = new SnapshotState(compileWithoutKeyring, () => nowMs)
+    const app = createGatewayApp(deps(snapshots, () => nowMs))
+    snapshots.apply(snapshotMessage(13, { orgs: [{ id: '', name: 'acme' }] }))
+    nowMs += 1_000
+    const refusedFirst = await app.request('/readyz')
+    expect(refusedFirst.status).toBe(503)
+    expect(await refusedFirst.json()).toMatchObject({ lastRejected: { revision: 13, ageMs: 1_000 } })
+    snapshots.apply(snapshotMessage(14))
+    snapshots.apply({ revision: 15, checksum: 'x', body: new Uint8Array([0x7b]) })
+    nowMs += 500
+    const response = await app.request('/readyz')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      status: 'ready',
+      component: 'gateway',
+      podId: 'pod-a',
+      revision: 14,
+      snapshotAgeMs: 500,
+      lastRejected: {
+        revision: 15,
+        reason: 'body is not UTF-8 JSON',
+        rejectedAt: new Date(11_000).toISOString(),
+        ageMs: 500,
+      },
+    })
+  })
+
   it('answers unknown routes in the OpenAI error shape', async () => {
     const app = createGatewayApp(deps(new SnapshotState(compileWithoutKeyring)))
     const response = await app.request('/v1/unknown', { method: 'POST' })

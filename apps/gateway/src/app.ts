@@ -14,6 +14,7 @@ import { DeploymentHealthRegistry } from './routing/deployment-health.ts'
 import { RetryBudget } from './routing/retry-budget.ts'
 import { RoundRobinTurns } from './routing/round-robin-turns.ts'
 import type { RoutingDeps } from './routing/run-attempts.ts'
+import { snapshotReadiness } from './snapshot/snapshot-readiness.ts'
 import type { SnapshotState } from './snapshot/snapshot-state.ts'
 import type { UpstreamClient } from './upstream/upstream-client.ts'
 
@@ -65,12 +66,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
   app.route(
     '/',
     healthRoutes('gateway', () => {
-      const loaded = deps.snapshots.current
-      if (!loaded) return { isReady: false, details: { podId: deps.podId, reason: 'no policy snapshot loaded yet' } }
-      return {
-        isReady: true,
-        details: { podId: deps.podId, revision: loaded.snapshot.revision, snapshotAgeMs: now() - loaded.appliedAtMs },
-      }
+      const { isReady, details } = snapshotReadiness(deps.snapshots, now())
+      return { isReady, details: { podId: deps.podId, ...details } }
     }),
   )
   app.get('/metrics', async (c) =>

@@ -19,7 +19,11 @@ export async function followSnapshots(
   for await (const message of source.watchSnapshots()) {
     const outcome = state.apply(message)
     if (outcome.kind === 'applied') {
-      log.info({ revision: outcome.revision }, 'policy snapshot applied')
+      const loaded = state.current
+      log.info(
+        { revision: outcome.revision, sizeBytes: loaded?.sizeBytes, ...loaded?.timings },
+        'policy snapshot applied',
+      )
       await onApplied(message).catch((error: unknown) =>
         log.warn({ err: error }, 'could not cache the snapshot on disk'),
       )

@@ -10,6 +10,9 @@ describe('SnapshotState', () => {
     expect(state.apply(snapshotMessage(3))).toEqual({ kind: 'applied', revision: 3 })
     expect(state.current?.snapshot.revision).toBe(3)
     expect(state.current?.appliedAtMs).toBe(1_000)
+    expect(state.current?.sizeBytes).toBe(snapshotMessage(3).body.byteLength)
+    expect(Object.keys(state.current?.timings ?? {})).toEqual(['parseMs', 'validateMs', 'compileMs'])
+    expect(state.lastRejected).toBeUndefined()
     expect(PolicySnapshot.safeParse(state.current?.snapshot).success).toBe(true)
   })
 
@@ -41,5 +44,37 @@ describe('SnapshotState', () => {
     state.apply(snapshotMessage(2, { orgs: [{ id: 'org_2', name: 'globex' }] }))
     expect(held?.snapshot.orgs[0]?.name).toBe('acme')
     expect(state.current?.snapshot.orgs[0]?.name).toBe('globex')
+  })
+
+  it('remembers the last refused snapshot while keeping the good one, but not a stale one', () => {
+    let nowMs = 5_000
+    const state = new SnapshotState(compileWithoutKeyring, () => nowMs)
+    state.apply(snapshotMessage(1))
+    nowMs = 6_000
+    state.apply(snapshotMessage(2, { keys: [{ id: 'key_1' }] }))
+    expect(state.lastRejected).toEqual({
+      revision: 2,
+      reason: expect.stringMatching(/^keys\.0\./),
+      rejectedAtMs: 6_000,
+    })
+    nowMs = 7_000
+    const dangling = snapshotMessage(3, {
+      routes: [],
+      models: [{ id: 'm', name: 'm', routeId: 'route_x', deployments: [] }],
+    })
+    expect(state.apply(dangling).kind).toBe('invalid')
+    expect(state.lastRejected).toMatchObject({ revision: 3, rejectedAtMs: 7_000 })
+    expect(state.apply(snapshotMessage(1)).kind).toBe('stale')
+    expect(state.lastRejected?.revision).toBe(3)
+    expect(state.current?.snapshot.revision).toBe(1)
+  })
+
+  it('counts a runtime compile failure as a refusal', () => {
+    const state = new SnapshotState(() => {
+      throw new Error('credentials do not open')
+    })
+    expect(state.apply(snapshotMessage(4))).toEqual({ kind: 'invalid', revision: 4, reason: 'credentials do not open' })
+    expect(state.current).toBeUndefined()
+    expect(state.lastRejected).toMatchObject({ revision: 4, reason: 'credentials do not open' })
   })
 })
