@@ -50,9 +50,16 @@ async function listen(name: 'a' | 'b'): Promise<void> {
 }
 
 async function readiness(url: string): Promise<{ status: number; revision: number | undefined }> {
+  const { status, revision } = await readinessBody(url)
+  return { status, revision }
+}
+
+async function readinessBody(
+  url: string,
+): Promise<{ status: number; revision?: number; lastRejected?: { revision: number; reason: string } }> {
   const response = await fetch(`${url}/readyz`)
-  const body = (await response.json()) as { revision?: number }
-  return { status: response.status, revision: body.revision }
+  // The body's own `status` ('ready') gives way to the HTTP status.
+  return { ...((await response.json()) as object), status: response.status }
 }
 
 async function waitForRevision(url: string, atLeast: number): Promise<number> {
@@ -129,7 +136,11 @@ describe('distributed mode', () => {
     await bus.close()
     for (const pod of [pods.a, pods.b]) {
       await pod.process.waitForLog('policy snapshot refused; keeping the current one', 10_000)
-      expect(await readiness(pod.url)).toEqual({ status: 200, revision })
+      expect(await readinessBody(pod.url)).toMatchObject({
+        status: 200,
+        revision,
+        lastRejected: { revision: revision + 1, reason: expect.stringMatching(/^(generatedAt|orgs)/) },
+      })
       expect((await chat(pod.url)).status).toBe(200)
     }
   })
