@@ -19,6 +19,11 @@ export const apiKeys = pgTable(
     name: text('name').notNull(),
     keyHash: text('key_hash').notNull().unique(),
     prefix: text('prefix').notNull(),
+    /**
+     * The environment variable a config file seeds the key from (`secret: { env: … }`), kept so an
+     * export names the same variable; null for keys made in the admin API. A name, never a value.
+     */
+    secretEnv: text('secret_env'),
     orgId: text('org_id')
       .notNull()
       .references(() => orgs.id, { onDelete: 'restrict' }),
