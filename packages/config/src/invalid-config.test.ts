@@ -390,6 +390,68 @@ providers:
     yaml: `${TENANCY}rateLimits:\n  - { name: r, scope: { team: platform }, requestsPerMinute: 0 }\n`,
     problems: [['rateLimits[0].requestsPerMinute', 'must be greater than 0, got 0']],
   },
+  // Users, JWT issuers, key owners and scopes; owning orgs of budgets and limits
+  {
+    name: 'a role on an unknown org and an unknown team',
+    yaml: `${TENANCY}users:\n  - { subject: ann, roles: [{ orgAdmin: acme2 }, { member: sales }] }\n`,
+    problems: [
+      ['users[0].roles[0].orgAdmin', 'unknown org "acme2" (expected one of: acme)'],
+      ['users[0].roles[1].member', 'unknown team "sales" (expected one of: platform, research)'],
+    ],
+  },
+  {
+    name: 'a role written wrong',
+    yaml: `${TENANCY}users:\n  - { subject: ann, roles: [{ admin: acme }] }\n`,
+    problems: [
+      [
+        'users[0].roles[0]',
+        'must name exactly one role, like { orgAdmin: <org> }, { financeViewer: <org> }, { teamAdmin: <team> } or { member: <team> }',
+      ],
+    ],
+  },
+  {
+    name: 'the same user twice',
+    yaml: `${TENANCY}users:\n  - { subject: ann }\n  - { subject: ann }\n`,
+    problems: [['users[1].subject', 'duplicate user subject "ann" (already used by users[0])']],
+  },
+  {
+    name: 'a key owned by an undeclared user, with an unknown scope',
+    yaml: `${TENANCY.replace('CI_KEY }\n    team: platform\n', 'CI_KEY }\n    team: platform\n    owner: bob\n    scopes: [chat, images]\n')}users:\n  - { subject: ann }\n`,
+    problems: [
+      ['keys[0].owner', 'unknown user "bob" (expected one of: ann)'],
+      ['keys[0].scopes[1]', 'unknown scopes "images" (expected one of: chat, messages, embeddings, models)'],
+    ],
+  },
+  {
+    name: 'a JWT issuer with both a JWKS URL and keys, for an unknown org',
+    yaml: `${TENANCY}jwtIssuers:\n  - name: idp\n    org: acme2\n    issuer: https://idp.example\n    audiences: [switchyard]\n    jwksUrl: https://idp.example/jwks\n    keys: [{ kty: RSA, n: abc, e: AQAB }]\n`,
+    problems: [
+      ['jwtIssuers[0]', 'give exactly one of jwksUrl or keys'],
+      ['jwtIssuers[0].org', 'unknown org "acme2" (expected one of: acme)'],
+    ],
+  },
+  {
+    name: 'a JWT issuer with a private key',
+    yaml: `${TENANCY}jwtIssuers:\n  - { name: idp, org: acme, issuer: x, audiences: [a], keys: [{ kty: RSA, n: abc, e: AQAB, d: secret }] }\n`,
+    problems: [['jwtIssuers[0].keys[0]', 'must be a public key (private key members are not allowed)']],
+  },
+  {
+    name: 'two JWT issuers with the same iss',
+    yaml: `${TENANCY}jwtIssuers:\n  - { name: a, org: acme, issuer: x, audiences: [a], jwksUrl: "https://x.example/jwks" }\n  - { name: b, org: acme, issuer: x, audiences: [a], jwksUrl: "https://x.example/jwks" }\n`,
+    problems: [
+      ['jwtIssuers[1].issuer', 'duplicate issuer "x" (already used by jwtIssuers[0]); a token names one issuer'],
+    ],
+  },
+  {
+    name: 'a user budget without its org when several orgs are declared',
+    yaml: `${TENANCY.replace('orgs:\n  - name: acme\n', 'orgs:\n  - name: acme\n  - name: globex\n')}budgets:\n  - { name: b, scope: { user: ann }, window: daily, limitUsd: 5 }\n`,
+    problems: [['budgets[0]', 'a user scope needs org: <name> when several orgs are declared (2 are)']],
+  },
+  {
+    name: 'a team limit naming another org than its team’s',
+    yaml: `${TENANCY.replace('orgs:\n  - name: acme\n', 'orgs:\n  - name: acme\n  - name: globex\n')}rateLimits:\n  - { name: r, org: globex, scope: { team: platform }, requestsPerMinute: 5 }\n`,
+    problems: [['rateLimits[0].org', 'team platform belongs to org "acme", not "globex"']],
+  },
 ]
 
 describe('parseConfigText refuses a broken file with a precise report', () => {

@@ -101,6 +101,8 @@ describe('parseConfigText accepts valid files', () => {
       orgs: [],
       teams: [],
       projects: [],
+      users: [],
+      jwtIssuers: [],
       keys: [],
       budgets: [],
       rateLimits: [],

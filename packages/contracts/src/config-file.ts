@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ConfigJwtIssuer, ConfigUser } from './config-identity.ts'
 import { ConfigModel, ConfigRoute } from './config-model.ts'
 import { ConfigProvider } from './config-provider.ts'
 import { checkConfigReferences } from './config-references.ts'
@@ -30,6 +31,8 @@ export const ConfigFile = z
     orgs: section(ConfigOrg, 'Organisations'),
     teams: section(ConfigTeam, 'Teams, each in an org'),
     projects: section(ConfigProject, 'Projects, each in a team'),
+    users: section(ConfigUser, 'Admin users, by their IdP subject, and their roles'),
+    jwtIssuers: section(ConfigJwtIssuer, 'Identity providers whose tokens apps may send instead of a key'),
     keys: section(ConfigKey, 'Virtual API keys to seed'),
     budgets: section(ConfigBudget, 'Spend caps per key, team, project, user or tag'),
     rateLimits: section(ConfigRateLimit, 'Request and token rate limits'),

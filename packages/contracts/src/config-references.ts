@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { CONFIG_ROLE_KEYS } from './config-identity.ts'
 
 // Cross-reference checks for the config file. They run even when parts of the file failed their
 // shape (so one run reports every problem), which is why they read the value defensively: an
@@ -6,7 +7,18 @@ import type { z } from 'zod'
 
 type Entry = Record<string, unknown>
 type Path = (string | number)[]
-type Section = 'providers' | 'models' | 'routes' | 'orgs' | 'teams' | 'projects' | 'keys' | 'budgets' | 'rateLimits'
+type Section =
+  | 'providers'
+  | 'models'
+  | 'routes'
+  | 'orgs'
+  | 'teams'
+  | 'projects'
+  | 'users'
+  | 'jwtIssuers'
+  | 'keys'
+  | 'budgets'
+  | 'rateLimits'
 
 const SINGULAR: Record<Section, string> = {
   providers: 'provider',
@@ -15,6 +27,8 @@ const SINGULAR: Record<Section, string> = {
   orgs: 'org',
   teams: 'team',
   projects: 'project',
+  users: 'user',
+  jwtIssuers: 'JWT issuer',
   keys: 'key',
   budgets: 'budget',
   rateLimits: 'rate limit',
@@ -38,20 +52,26 @@ class ReferenceChecker {
     return entriesOf(this.#config[section])
   }
 
-  /** Indexes a section by name, reporting duplicates at the later entry. */
+  /** Indexes a section by name (users: by subject), reporting duplicates at the later entry. */
   index(section: Section): void {
+    const field = section === 'users' ? 'subject' : 'name'
     const names = new Map<string, number>()
     this.entries(section).forEach((entry, i) => {
-      if (typeof entry.name !== 'string') return
-      const first = names.get(entry.name)
-      if (first === undefined) names.set(entry.name, i)
+      const name = entry[field]
+      if (typeof name !== 'string') return
+      const first = names.get(name)
+      if (first === undefined) names.set(name, i)
       else
         this.report(
-          [section, i, 'name'],
-          `duplicate ${SINGULAR[section]} name "${entry.name}" (already used by ${section}[${first}])`,
+          [section, i, field],
+          `duplicate ${SINGULAR[section]} ${field} "${name}" (already used by ${section}[${first}])`,
         )
     })
     this.#names.set(section, names)
+  }
+
+  count(section: Section): number {
+    return this.#names.get(section)?.size ?? 0
   }
 
   /** Reports `value` unless it names an entry of `section`. Returns whether it does. */
@@ -125,6 +145,31 @@ function checkTenancy(check: ReferenceChecker): void {
       }
     }
     check.expectModels(key.allowedModels, ['keys', k, 'allowedModels'])
+    if (key.owner !== undefined) check.expect('users', key.owner, ['keys', k, 'owner'])
+  })
+}
+
+function checkIdentity(check: ReferenceChecker): void {
+  check.entries('users').forEach((user, u) => {
+    entriesOf(user.roles).forEach((role, r) => {
+      const key = CONFIG_ROLE_KEYS[String(role.role) as keyof typeof CONFIG_ROLE_KEYS]
+      if (key === undefined) return
+      const path = ['users', u, 'roles', r, key]
+      if (typeof role.org === 'string') check.expect('orgs', role.org, path)
+      if (typeof role.team === 'string') check.expect('teams', role.team, path)
+    })
+  })
+  const issuers = new Map<string, number>()
+  check.entries('jwtIssuers').forEach((issuer, i) => {
+    check.expect('orgs', issuer.org, ['jwtIssuers', i, 'org'])
+    if (typeof issuer.issuer !== 'string') return
+    const first = issuers.get(issuer.issuer)
+    if (first === undefined) issuers.set(issuer.issuer, i)
+    else
+      check.report(
+        ['jwtIssuers', i, 'issuer'],
+        `duplicate issuer ${JSON.stringify(issuer.issuer)} (already used by jwtIssuers[${first}]); a token names one issuer`,
+      )
   })
 }
 
@@ -133,6 +178,42 @@ const SCOPE_SECTIONS: Partial<Record<string, Section>> = {
   team: 'teams',
   project: 'projects',
   model: 'models',
+}
+
+/** The org a key, team or project scope belongs to; undefined for other scopes or dangling names. */
+function impliedOrg(check: ReferenceChecker, scope: Entry): string | undefined {
+  const orgOfTeam = (team: unknown) => (typeof team === 'string' ? check.entryNamed('teams', team)?.org : undefined)
+  const name = String(scope.name)
+  let org: unknown
+  if (scope.kind === 'team') org = orgOfTeam(name)
+  if (scope.kind === 'key') org = orgOfTeam(check.entryNamed('keys', name)?.team)
+  if (scope.kind === 'project') org = orgOfTeam(check.entryNamed('projects', name)?.team)
+  return typeof org === 'string' ? org : undefined
+}
+
+/**
+ * Checks a budget's or limit's `org`: it names an org, agrees with the org its scope implies, and
+ * is given when the scope implies none and the file declares several orgs. (With none declared,
+ * the apply takes the database's org if there is exactly one.)
+ */
+function checkOwningOrg(check: ReferenceChecker, entry: Entry, path: Path): void {
+  const org = entry.org
+  if (org !== undefined && !check.expect('orgs', org, [...path, 'org'])) return
+  if (!isEntry(entry.scope) || typeof entry.scope.kind !== 'string') return
+  const implied = ['key', 'team', 'project'].includes(entry.scope.kind) ? impliedOrg(check, entry.scope) : undefined
+  if (typeof org === 'string' && implied !== undefined && implied !== org) {
+    check.report(
+      [...path, 'org'],
+      `${entry.scope.kind} ${String(entry.scope.name)} belongs to org "${implied}", not "${org}"`,
+    )
+  }
+  const isImplied = ['key', 'team', 'project'].includes(entry.scope.kind)
+  if (org === undefined && !isImplied && check.count('orgs') > 1) {
+    check.report(
+      path,
+      `a ${entry.scope.kind} scope needs org: <name> when several orgs are declared (${check.count('orgs')} are)`,
+    )
+  }
 }
 
 /** Checks a parsed scope (`{ kind, name }`); an unparsed one failed its own schema and is skipped. */
@@ -148,6 +229,7 @@ function checkSpend(check: ReferenceChecker): void {
   const seen = new Map<string, number>()
   check.entries('budgets').forEach((budget, b) => {
     const scope = checkScope(check, budget.scope, ['budgets', b, 'scope'])
+    checkOwningOrg(check, budget, ['budgets', b])
     if (isEntry(budget.onExceed)) {
       check.expect('models', budget.onExceed.downgradeTo, ['budgets', b, 'onExceed', 'downgradeTo'])
     }
@@ -160,6 +242,7 @@ function checkSpend(check: ReferenceChecker): void {
   })
   check.entries('rateLimits').forEach((limit, l) => {
     checkScope(check, limit.scope, ['rateLimits', l, 'scope'])
+    checkOwningOrg(check, limit, ['rateLimits', l])
   })
 }
 
@@ -173,5 +256,6 @@ export function checkConfigReferences(config: unknown, ctx: z.RefinementCtx): vo
   for (const section of Object.keys(SINGULAR) as Section[]) check.index(section)
   checkModels(check)
   checkTenancy(check)
+  checkIdentity(check)
   checkSpend(check)
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
+import { UserSubject } from './config-identity.ts'
 import { EntityName, ModelName } from './entity-name.ts'
 import { EnvRef } from './env-ref.ts'
 import { Tags } from './scope.ts'
+import { KeyScope } from './snapshot-tenancy.ts'
 import { whenPresent } from './when-present.ts'
 
 const DisplayName = z.string().min(1).max(200)
@@ -38,5 +40,11 @@ export const ConfigKey = z.strictObject({
   expiresAt: z.iso
     .datetime({ offset: true, error: whenPresent('must be an ISO 8601 date-time like 2026-01-31T00:00:00Z') })
     .optional(),
+  scopes: z
+    .array(KeyScope)
+    .min(1)
+    .optional()
+    .describe('Gateway APIs the key may call (chat, messages, embeddings, models); all of them if absent'),
+  owner: UserSubject.optional().describe('Subject of a user in `users` who owns the key; a service key if absent'),
 })
 export type ConfigKey = z.infer<typeof ConfigKey>

@@ -1,4 +1,40 @@
 export {
+  ADMIN_ROLES,
+  AdminIdentity,
+  AdminRole,
+  ApiKey,
+  ApiKeyCreate,
+  ApiKeyCreated,
+  ApiKeyUpdate,
+  AuditEntryView,
+  Budget,
+  BudgetCreate,
+  BudgetUpdate,
+  BulkIds,
+  JwtIssuerCreate,
+  JwtIssuerUpdate,
+  JwtIssuerView,
+  ListQuery,
+  listOf,
+  Membership,
+  MembershipCreate,
+  Org,
+  OrgCreate,
+  OrgUpdate,
+  Project,
+  ProjectCreate,
+  ProjectUpdate,
+  RateLimit,
+  RateLimitCreate,
+  RateLimitUpdate,
+  Team,
+  TeamCreate,
+  TeamUpdate,
+  User,
+  UserCreate,
+  UserUpdate,
+} from './admin-api.ts'
+export {
   ANTHROPIC_ERROR_TYPES,
   ANTHROPIC_STOP_REASONS,
   AnthropicAssistantBlock,
@@ -19,7 +55,22 @@ export {
   AnthropicUserBlock,
 } from './anthropic-messages.ts'
 export { AlertThresholdsPct, BUDGET_WINDOWS, BudgetWindow } from './budget-policy.ts'
+export {
+  CONFIG_SECTIONS,
+  ConfigApplyResponse,
+  ConfigApplyWarning,
+  ConfigChange,
+  ConfigSection,
+} from './config-change.ts'
 export { CONFIG_FILE_VERSION, ConfigFile, type ConfigFileInput } from './config-file.ts'
+export {
+  CONFIG_ROLE_KEYS,
+  ConfigJwtClaims,
+  ConfigJwtIssuer,
+  ConfigRole,
+  ConfigUser,
+  UserSubject,
+} from './config-identity.ts'
 export { ConfigDeployment, ConfigModel, ConfigRoute } from './config-model.ts'
 export { ConfigProvider } from './config-provider.ts'
 export { ConfigBudget, ConfigOnExceed, ConfigRateLimit } from './config-spend.ts'
