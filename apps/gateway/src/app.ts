@@ -1,4 +1,5 @@
 import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/http-server'
+import { JwksCache } from '@switchyard/jwt-auth'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
 import { messagesRoute } from './anthropic/messages-route.ts'
@@ -8,6 +9,7 @@ import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
 import { chatCompletionsRoute } from './openai/chat-completions-route.ts'
 import { embeddingsRoute } from './openai/embeddings-route.ts'
 import { modelsRoute } from './openai/models-route.ts'
+import { JwtAuthenticator } from './pipeline/authenticate-jwt.ts'
 import { KeyHasher } from './pipeline/key-hasher.ts'
 import { abortableSleep } from './routing/abortable-sleep.ts'
 import { DeploymentHealthRegistry } from './routing/deployment-health.ts'
@@ -27,6 +29,8 @@ export interface GatewayDeps {
   readonly metrics: GatewayMetrics
   /** Server-side pepper of the keyed API key hashes (shared with the control plane). */
   readonly keyPepper: Buffer
+  /** The pod's cache of JWT issuers' key sets, kept across snapshots. Created here when not given. */
+  readonly jwksCache?: JwksCache
   readonly maxBodyBytes: number
   /**
    * Where the usage events of proxied requests go (the pod's `UsageEmitter`). Absent: nothing
@@ -61,7 +65,8 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
     sleep: deps.sleep ?? abortableSleep,
   }
   const meter = new UsageMeter({ podId: deps.podId, sink: deps.usage, log: deps.log, now })
-  const routeDeps = { ...deps, ...routing, meter, keyHasher: new KeyHasher(deps.keyPepper) }
+  const jwtAuth = new JwtAuthenticator({ jwksCache: deps.jwksCache ?? new JwksCache({ now }), now })
+  const routeDeps = { ...deps, ...routing, meter, keyHasher: new KeyHasher(deps.keyPepper), jwtAuth }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',

@@ -104,7 +104,7 @@ function attributionOf(key: RuntimeKey): UsageAttribution {
     environment: key.environment,
     costCenter: costCenter === undefined || costCenter === '' ? null : costCenter,
     userId: key.userId,
-    keyId: key.id,
+    keyId: key.jwt ? null : key.id,
     tags: key.tags,
   }
 }

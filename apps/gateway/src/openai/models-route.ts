@@ -1,16 +1,16 @@
 import { ServiceUnavailableError } from '@switchyard/http-server'
 import { Hono } from 'hono'
 import type { AdmissionDeps } from '../pipeline/admit-request.ts'
-import { authenticateKey, presentedKey } from '../pipeline/authenticate.ts'
+import { authenticateCaller } from '../pipeline/authenticate-caller.ts'
 
 /** `GET /v1/models`: the models this caller may use, in OpenAI's list shape. */
 export function modelsRoute(deps: AdmissionDeps): Hono {
   const app = new Hono()
-  app.get('/v1/models', (c) => {
+  app.get('/v1/models', async (c) => {
     const loaded = deps.snapshots.current
     if (!loaded)
       throw new ServiceUnavailableError('The gateway has not loaded its policy yet; retry shortly.', 'not_ready')
-    const key = authenticateKey(loaded.policy, deps.keyHasher, presentedKey(c.req.raw.headers), deps.now())
+    const key = await authenticateCaller(deps, loaded, c.req.raw.headers)
     const created = Math.floor(Date.parse(loaded.snapshot.generatedAt) / 1000)
     const data = [...loaded.policy.models.keys()]
       .filter((name) => key.allowedModels === null || key.allowedModels.has(name))

@@ -5,14 +5,11 @@ import { ModelNotFoundError, PermissionDeniedError } from '../gateway-errors.ts'
 import { readJsonBody } from '../openai/read-json-body.ts'
 import type { RuntimeKey, RuntimeModel, RuntimePolicy } from '../policy/runtime-policy.ts'
 import type { SnapshotState } from '../snapshot/snapshot-state.ts'
-import { authenticateKey, presentedKey } from './authenticate.ts'
-import type { KeyHasher } from './key-hasher.ts'
+import { authenticateCaller, type CallerAuthDeps } from './authenticate-caller.ts'
 
-export interface AdmissionDeps {
+export interface AdmissionDeps extends CallerAuthDeps {
   readonly snapshots: SnapshotState
-  readonly keyHasher: KeyHasher
   readonly maxBodyBytes: number
-  readonly now: () => number
 }
 
 export interface Admitted<T> {
@@ -34,10 +31,11 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   schema: S,
 ): Promise<Admitted<z.infer<S>>> {
   const requestId = requestIdOf(request.headers)
-  const policy = deps.snapshots.current?.policy
-  if (!policy)
+  const loaded = deps.snapshots.current
+  if (!loaded)
     throw new ServiceUnavailableError('The gateway has not loaded its policy yet; retry shortly.', 'not_ready')
-  const key = authenticateKey(policy, deps.keyHasher, presentedKey(request.headers), deps.now())
+  const { policy } = loaded
+  const key = await authenticateCaller(deps, loaded, request.headers)
   const body = await readJsonBody(request, schema, deps.maxBodyBytes)
   const model = policy.models.get(body.model)
   if (!model) throw new ModelNotFoundError(body.model)

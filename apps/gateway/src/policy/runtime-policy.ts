@@ -78,6 +78,8 @@ export interface RuntimeKey {
   readonly allowedModels: ReadonlySet<string> | null
   readonly expiresAtMs: number | null
   readonly status: SnapshotKey['status']
+  /** Set when the caller presented a JWT instead of a key (then `id` names the issuer, and no key id is metered). */
+  readonly jwt?: { readonly issuerId: string; readonly roles: readonly string[] }
 }
 
 /** The snapshot compiled for the request path: every lookup is one Map read. */

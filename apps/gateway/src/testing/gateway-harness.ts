@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import {
   type FallbackCondition,
+  type JwtIssuer,
   PolicySnapshot,
   type ProviderCredentials,
   type ProviderTarget,
@@ -10,6 +11,7 @@ import {
   type UsageEvent,
 } from '@switchyard/contracts'
 import { createLogger, startHttpServer } from '@switchyard/http-server'
+import type { JwksCache } from '@switchyard/jwt-auth'
 import { providerAdapters } from '@switchyard/providers'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { type RunningSimulator, startSimulator } from '@switchyard/simulator'
@@ -115,6 +117,11 @@ export interface GatewayHarnessOptions {
    * are only collected in `usageEvents`.
    */
   readonly usage?: HarnessUsage
+  /** JWT issuers of the snapshot; their org must be `org`. None by default. */
+  readonly jwtIssuers?: readonly JwtIssuer[]
+  /** Teams of org `org` on top of `team` (named `search`). */
+  readonly teams?: readonly { readonly id: string; readonly name: string; readonly allowedModels: string[] | null }[]
+  readonly jwksCache?: JwksCache
 }
 
 export interface HarnessUsage {
@@ -207,7 +214,10 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     revision: 1,
     generatedAt: new Date().toISOString(),
     orgs: [{ id: 'org', name: 'acme' }],
-    teams: [{ id: 'team', orgId: 'org', name: 'search', allowedModels: null }],
+    teams: [
+      { id: 'team', orgId: 'org', name: 'search', allowedModels: null },
+      ...(options.teams ?? []).map((team) => ({ ...team, orgId: 'org' })),
+    ],
     projects: [],
     keys: [
       {
@@ -227,7 +237,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         status: 'active',
       },
     ],
-    jwtIssuers: [],
+    jwtIssuers: options.jwtIssuers ?? [],
     providers: PROVIDER_FAMILIES.map((family) => {
       const credentials = familyCredentials(family)
       return {
@@ -296,6 +306,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     usage,
     now,
     ...(options.random ? { random: options.random } : {}),
+    ...(options.jwksCache ? { jwksCache: options.jwksCache } : {}),
   })
   const server = await startHttpServer(app, { host: '127.0.0.1', port: 0 })
   return {

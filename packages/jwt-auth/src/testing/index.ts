@@ -1,0 +1,1 @@
+export { type SignOptions, startTestIssuer, type TestIssuer } from './test-issuer.ts'
