@@ -5,6 +5,7 @@ export {
   type JwtVerifier,
   type JwtVerifierOptions,
   type VerifiedJwt,
+  type VerifiedTokenSettings,
 } from './create-jwt-verifier.ts'
 export {
   DEFAULT_JWKS_CACHE_SETTINGS,

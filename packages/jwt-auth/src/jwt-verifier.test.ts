@@ -305,6 +305,15 @@ describe('createJwtVerifier', () => {
     expect((await verifier.verify(token)).identity.user).toBe('user-1')
   })
 
+  it('remembers a verified token, but never past its exp', async () => {
+    const { verifier, clock } = setup({ clockToleranceSec: 0 })
+    const token = await idp.sign({ ...claims, exp: nowSec() + 20 })
+    const first = await verifier.verify(token)
+    expect(await verifier.verify(token)).toBe(first)
+    clock.nowMs += 21_000
+    await expectRefused(verifier.verify(token), 'token_expired')
+  })
+
   it('chooses between issuers sharing an iss by audience', async () => {
     const jwksCache = new JwksCache()
     const a = issuerSettings({ id: 'a', audiences: ['app-a'] })
