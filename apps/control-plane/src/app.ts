@@ -1,12 +1,20 @@
 import type { DatabaseHandle } from '@switchyard/db'
 import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/http-server'
 import { Hono } from 'hono'
+import { createAdminApi } from './api/admin-api.ts'
+import type { AdminTokenVerifier } from './auth/admin-auth.ts'
 
 export interface ControlPlaneDeps {
   readonly database: DatabaseHandle
   readonly log: Logger
   /** Revision of the last snapshot this replica published, for operators. */
   readonly lastPublishedRevision: () => number | undefined
+  /** Pepper of the keyed API key hashes, shared with the gateways. */
+  readonly keyPepper: Buffer
+  readonly bootstrapToken?: string | undefined
+  readonly verifyAdminToken?: AdminTokenVerifier | undefined
+  /** Called after every committed change, to publish a new snapshot. */
+  readonly onChange: () => void
 }
 
 /** The control plane's HTTP API. It opens nothing; main.ts hands it the database and bus. */
@@ -20,6 +28,16 @@ export function createControlPlaneApp(deps: ControlPlaneDeps): Hono {
         isReady: true,
         details: { database: deps.database.driver, snapshotRevision: deps.lastPublishedRevision() ?? null },
       }
+    }),
+  )
+  app.route(
+    '/',
+    createAdminApi({
+      db: deps.database.db,
+      keyPepper: deps.keyPepper,
+      bootstrapToken: deps.bootstrapToken,
+      verifyToken: deps.verifyAdminToken,
+      onChange: deps.onChange,
     }),
   )
   return app

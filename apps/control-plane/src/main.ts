@@ -3,11 +3,16 @@ import { loadConfigFile } from '@switchyard/config'
 import { openPostgres } from '@switchyard/db'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
 import { parseKeyring } from '@switchyard/secrets'
-import { readControlPlaneConfig, readSecretsEnvironment } from './config.ts'
+import { adminOidcVerifier } from './auth/admin-oidc.ts'
+import { adminOidcOf, readControlPlaneConfig, readSecretsEnvironment } from './config.ts'
 import { startControlPlane } from './start-control-plane.ts'
 
 const config = readControlPlaneConfig()
 const log = createLogger('control-plane', config.SWITCHYARD_LOG_LEVEL)
+const adminOidc = adminOidcOf(config)
+if (config.SWITCHYARD_ADMIN_TOKEN === undefined && adminOidc === undefined) {
+  log.warn('neither SWITCHYARD_ADMIN_TOKEN nor SWITCHYARD_ADMIN_OIDC_* is set: nobody can sign in to the admin API')
+}
 // Read before connecting anything, so a bad file stops the start with its problems listed.
 const configToApply =
   config.SWITCHYARD_CONFIG === undefined
@@ -26,6 +31,10 @@ const controlPlane = await startControlPlane({
     env: readSecretsEnvironment(),
   },
   ...configToApply,
+  bootstrapToken: config.SWITCHYARD_ADMIN_TOKEN,
+  verifyAdminToken: adminOidc === undefined ? undefined : adminOidcVerifier(adminOidc),
+  publishDebounceMs: config.SWITCHYARD_PUBLISH_DEBOUNCE_MS,
+  publishMaxDelayMs: config.SWITCHYARD_PUBLISH_MAX_DELAY_MS,
 })
 onShutdownSignal(async () => {
   await controlPlane.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)

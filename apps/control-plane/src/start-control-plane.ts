@@ -4,6 +4,8 @@ import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyar
 import { loadPricingCatalog } from '@switchyard/pricing'
 import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
+import type { AdminTokenVerifier } from './auth/admin-auth.ts'
+import { SnapshotPublisher } from './publish/snapshot-publisher.ts'
 import { type PublishedSnapshot, publishSnapshot, type SnapshotSink } from './snapshot/publish-snapshot.ts'
 
 export interface ControlPlaneRuntimeDeps {
@@ -20,11 +22,19 @@ export interface ControlPlaneRuntimeDeps {
   /** Default `fail`; the embedded mode applies such providers without credentials. */
   readonly missingProviderSecrets?: MissingProviderSecretPolicy
   readonly now?: () => Date
+  /** The bootstrap admin token; undefined: only IdP tokens sign in. */
+  readonly bootstrapToken?: string | undefined
+  readonly verifyAdminToken?: AdminTokenVerifier | undefined
+  /** Debounce of the publish after a change (default 25 ms, at most 250 ms late). */
+  readonly publishDebounceMs?: number
+  readonly publishMaxDelayMs?: number
 }
 
 export interface RunningControlPlane {
   readonly url: string
   readonly lastPublished: PublishedSnapshot
+  /** Resolves once every committed change is in a published snapshot. */
+  flushPublishes(): Promise<void>
   stop(drainTimeoutMs: number): Promise<void>
 }
 
@@ -41,13 +51,24 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     for (const warning of warnings) deps.log.warn({ path: warning.path }, warning.message)
     deps.log.info(applied, 'config applied')
   }
-  const lastPublished = await publishSnapshot(deps.database.db, deps.bus, now)
-  deps.log.info(lastPublished, 'policy snapshot published')
+  const first = await publishSnapshot(deps.database.db, deps.bus, now)
+  deps.log.info(first, 'policy snapshot published')
+  const publisher = new SnapshotPublisher({
+    publish: () => publishSnapshot(deps.database.db, deps.bus, now),
+    log: deps.log,
+    ...(deps.publishDebounceMs === undefined ? {} : { debounceMs: deps.publishDebounceMs }),
+    ...(deps.publishMaxDelayMs === undefined ? {} : { maxDelayMs: deps.publishMaxDelayMs }),
+  })
+  const lastPublished = () => publisher.last ?? first
   const server = await startHttpServer(
     createControlPlaneApp({
       database: deps.database,
       log: deps.log,
-      lastPublishedRevision: () => lastPublished.revision,
+      lastPublishedRevision: () => lastPublished().revision,
+      keyPepper: deps.secrets.keyPepper,
+      bootstrapToken: deps.bootstrapToken,
+      verifyAdminToken: deps.verifyAdminToken,
+      onChange: () => publisher.schedule(),
     }),
     deps.http,
   )
@@ -55,8 +76,13 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
   return {
     url: server.url,
     get lastPublished() {
-      return lastPublished
+      return lastPublished()
     },
-    stop: (drainTimeoutMs) => server.close(drainTimeoutMs),
+    flushPublishes: () => publisher.flush(),
+    async stop(drainTimeoutMs) {
+      await server.close(drainTimeoutMs)
+      await publisher.flush()
+      await publisher.stop()
+    },
   }
 }
