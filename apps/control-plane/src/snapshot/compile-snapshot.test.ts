@@ -52,6 +52,56 @@ const state: PolicyState = {
     deployment('dep_s', 'model_small', 0),
   ],
   keys: [],
+  jwtIssuers: [
+    {
+      id: 'jwt_a',
+      orgId: 'org_a',
+      issuer: 'https://idp.acme.test',
+      audiences: ['switchyard'],
+      keySource: { kind: 'jwks_url', jwksUrl: 'https://idp.acme.test/jwks' },
+      algorithms: ['RS256'],
+      claims: { user: 'sub', team: 'groups', roles: null },
+      clockToleranceSec: 30,
+    },
+  ],
+  rateLimits: [
+    {
+      id: 'rl_b',
+      name: 'small-rpm',
+      scope: { kind: 'model', id: 'model_small' },
+      requestsPerMinute: 60,
+      tokensPerMinute: null,
+    },
+    {
+      id: 'rl_a',
+      name: 'search-tpm',
+      scope: { kind: 'team', id: 'team_a' },
+      requestsPerMinute: null,
+      tokensPerMinute: 9000,
+    },
+  ],
+  budgets: [
+    {
+      id: 'budget_paris',
+      name: 'search-weekly',
+      scope: { kind: 'team', id: 'team_a' },
+      window: 'weekly',
+      timeZone: 'Europe/Paris',
+      limitMicroUsd: 12_500_000,
+      alertThresholdsPct: [80, 100],
+      onExceed: { action: 'downgrade', modelId: 'model_small' },
+    },
+    {
+      id: 'budget_tag',
+      name: 'ml-monthly',
+      scope: { kind: 'tag', name: 'costCenter', value: 'ml' },
+      window: 'monthly',
+      timeZone: 'UTC',
+      limitMicroUsd: 500_000_000,
+      alertThresholdsPct: [50, 80, 100],
+      onExceed: { action: 'reject' },
+    },
+  ],
 }
 
 const reversed: PolicyState = Object.fromEntries(
@@ -73,6 +123,33 @@ describe('compileSnapshot', () => {
       fallbackOn: ['429'],
       fallbackModelIds: ['model_small'],
     })
+  })
+
+  it('compiles JWT issuers, rate limits and budgets, each budget in the window in force at compile time', () => {
+    // Monday 2026-03-30 00:30 in Paris (UTC+2 since Sunday's change): a new week has just begun,
+    // while March is still the month under UTC.
+    const snapshot = compileSnapshot(state, 3, new Date('2026-03-29T22:30:00Z'))
+    expect(snapshot.jwtIssuers).toEqual(state.jwtIssuers)
+    expect(snapshot.rateLimits).toEqual([
+      { id: 'rl_a', name: 'search-tpm', scope: { kind: 'team', id: 'team_a' }, tokensPerMinute: 9000 },
+      { id: 'rl_b', name: 'small-rpm', scope: { kind: 'model', id: 'model_small' }, requestsPerMinute: 60 },
+    ])
+    expect(snapshot.budgets.map((b) => [b.id, b.windowStartsAt, b.spentMicroUsd, b.limitMicroUsd])).toEqual([
+      ['budget_paris', '2026-03-29T22:00:00.000Z', 0, 12_500_000],
+      ['budget_tag', '2026-03-01T00:00:00.000Z', 0, 500_000_000],
+    ])
+    expect(snapshot.budgets[0]?.onExceed).toEqual({ action: 'downgrade', modelId: 'model_small' })
+    // Half an hour earlier it was still Sunday in Paris: the previous week, begun under UTC+1.
+    const before = compileSnapshot(state, 3, new Date('2026-03-29T21:30:00Z'))
+    expect(before.budgets[0]?.windowStartsAt).toBe('2026-03-22T23:00:00.000Z')
+  })
+
+  it('refuses a budget whose scope names a team that is not there', () => {
+    const dangling = {
+      ...state,
+      budgets: state.budgets.map((budget) => ({ ...budget, scope: { kind: 'team' as const, id: 'team_gone' } })),
+    }
+    expect(() => compileSnapshot(dangling, 1, new Date())).toThrow(/team_gone/)
   })
 
   it('refuses state whose references dangle', () => {

@@ -1,18 +1,25 @@
 import {
+  type BudgetScope,
+  type BudgetWindow,
   type EncryptedEnvelope,
   type FallbackCondition,
+  type JwtIssuer,
   type KeyScope,
   type KeyStatus,
   type ModelPrice,
   PolicySnapshot,
   type ProviderTarget,
+  type RateLimitScope,
   type RetryPolicy,
   type RouteStrategy,
   type RouteTimeouts,
   SNAPSHOT_SCHEMA_VERSION,
+  type SnapshotBudget,
   type SnapshotModel,
+  type SnapshotOnExceed,
   type ThroughputLimit,
 } from '@switchyard/contracts'
+import { budgetWindowStart } from './budget-window.ts'
 
 /** The control plane's state as the compiler needs it: rows, with their jsonb parsed. */
 export interface PolicyState {
@@ -58,6 +65,24 @@ export interface PolicyState {
     expiresAt: Date | null
     status: KeyStatus
   }>
+  readonly jwtIssuers: ReadonlyArray<JwtIssuer>
+  readonly rateLimits: ReadonlyArray<{
+    id: string
+    name: string
+    scope: RateLimitScope
+    requestsPerMinute: number | null
+    tokensPerMinute: number | null
+  }>
+  readonly budgets: ReadonlyArray<{
+    id: string
+    name: string
+    scope: BudgetScope
+    window: BudgetWindow
+    timeZone: string
+    limitMicroUsd: number
+    alertThresholdsPct: number[]
+    onExceed: SnapshotOnExceed
+  }>
 }
 
 /** Code-unit order, not locale order, so equal states compile to equal bytes on any machine. */
@@ -67,7 +92,8 @@ const byId = <T extends { id: string }>(rows: ReadonlyArray<T>): T[] => [...rows
 /**
  * Compiles the control plane's state into the snapshot pods serve from. Pure: the revision and
  * the clock come in as arguments. Sections are sorted by id and deployments by position, so
- * equal states compile to equal bytes. JWT issuers, limits and budgets join as their tables land.
+ * equal states compile to equal bytes. A budget's window is the one in force at `generatedAt`;
+ * its spend baseline is 0 until usage feeds back into the control plane.
  */
 export function compileSnapshot(state: PolicyState, revision: number, generatedAt: Date): PolicySnapshot {
   return PolicySnapshot.parse({
@@ -78,7 +104,7 @@ export function compileSnapshot(state: PolicyState, revision: number, generatedA
     teams: byId(state.teams).map(({ id, orgId, name, allowedModels }) => ({ id, orgId, name, allowedModels })),
     projects: byId(state.projects).map(({ id, teamId, name }) => ({ id, teamId, name })),
     keys: byId(state.keys).map(compileKey),
-    jwtIssuers: [],
+    jwtIssuers: byId(state.jwtIssuers).map((issuer) => ({ ...issuer })),
     providers: byId(state.providers).map(({ id, name, target, credentials }) => ({ id, name, target, credentials })),
     models: compileModels(state),
     routes: byId(state.routes).map(({ id, name, policy, fallbackModelIds }) => ({
@@ -87,9 +113,30 @@ export function compileSnapshot(state: PolicyState, revision: number, generatedA
       ...policy,
       fallbackModelIds,
     })),
-    rateLimits: [],
-    budgets: [],
+    rateLimits: byId(state.rateLimits).map(({ id, name, scope, requestsPerMinute, tokensPerMinute }) => ({
+      id,
+      name,
+      scope,
+      ...(requestsPerMinute === null ? {} : { requestsPerMinute }),
+      ...(tokensPerMinute === null ? {} : { tokensPerMinute }),
+    })),
+    budgets: byId(state.budgets).map((budget) => compileBudget(budget, generatedAt)),
   })
+}
+
+function compileBudget(budget: PolicyState['budgets'][number], now: Date): SnapshotBudget {
+  return {
+    id: budget.id,
+    name: budget.name,
+    scope: budget.scope,
+    window: budget.window,
+    timeZone: budget.timeZone,
+    limitMicroUsd: budget.limitMicroUsd,
+    spentMicroUsd: 0,
+    windowStartsAt: budgetWindowStart(budget.window, budget.timeZone, now).toISOString(),
+    onExceed: budget.onExceed,
+    alertThresholdsPct: budget.alertThresholdsPct,
+  }
 }
 
 function compileKey(key: PolicyState['keys'][number]) {

@@ -1,17 +1,39 @@
 import {
+  AlertThresholdsPct,
+  BudgetScope,
+  BudgetWindow,
   EncryptedEnvelope,
   FallbackCondition,
+  JwtAlgorithm,
+  JwtClaimMapping,
+  JwtKeySource,
   KeyScope,
   KeyStatus,
   ModelPrice,
   ProviderTarget,
+  RateLimitScope,
   RetryPolicy,
   RouteStrategy,
   RouteTimeouts,
+  SnapshotOnExceed,
   Tags,
   ThroughputLimit,
+  TimeZone,
 } from '@switchyard/contracts'
-import { apiKeys, type Database, deployments, models, orgs, projects, providers, routes, teams } from '@switchyard/db'
+import {
+  apiKeys,
+  budgets,
+  type Database,
+  deployments,
+  jwtIssuers,
+  models,
+  orgs,
+  projects,
+  providers,
+  rateLimits,
+  routes,
+  teams,
+} from '@switchyard/db'
 import { z } from 'zod'
 import type { PolicyState } from './compile-snapshot.ts'
 
@@ -52,6 +74,9 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
   const modelRows = await tx.select().from(models)
   const deploymentRows = await tx.select().from(deployments)
   const keyRows = await tx.select().from(apiKeys)
+  const jwtIssuerRows = await tx.select().from(jwtIssuers)
+  const rateLimitRows = await tx.select().from(rateLimits)
+  const budgetRows = await tx.select().from(budgets)
   return {
     orgs: orgRows,
     teams: teamRows,
@@ -83,6 +108,37 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
       tags: parseColumn(Tags, row.tags, `api_keys ${row.id} tags`),
       status: parseColumn(KeyStatus, row.status, `api_keys ${row.id} status`),
       scopes: parseColumn(z.array(KeyScope).nullable(), row.scopes, `api_keys ${row.id} scopes`),
+    })),
+    jwtIssuers: jwtIssuerRows.map((row) => ({
+      id: row.id,
+      orgId: row.orgId,
+      issuer: row.issuer,
+      audiences: row.audiences,
+      keySource: parseColumn(JwtKeySource, row.keySource, `jwt_issuers ${row.id} key_source`),
+      algorithms: parseColumn(z.array(JwtAlgorithm), row.algorithms, `jwt_issuers ${row.id} algorithms`),
+      claims: parseColumn(JwtClaimMapping, row.claims, `jwt_issuers ${row.id} claims`),
+      clockToleranceSec: row.clockToleranceSec,
+    })),
+    rateLimits: rateLimitRows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      scope: parseColumn(RateLimitScope, row.scope, `rate_limits ${row.id} scope`),
+      requestsPerMinute: row.requestsPerMinute,
+      tokensPerMinute: row.tokensPerMinute,
+    })),
+    budgets: budgetRows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      scope: parseColumn(BudgetScope, row.scope, `budgets ${row.id} scope`),
+      window: parseColumn(BudgetWindow, row.window, `budgets ${row.id} window`),
+      timeZone: parseColumn(TimeZone, row.timeZone, `budgets ${row.id} time_zone`),
+      limitMicroUsd: row.limitMicroUsd,
+      alertThresholdsPct: parseColumn(
+        AlertThresholdsPct,
+        row.alertThresholdsPct,
+        `budgets ${row.id} alert_thresholds_pct`,
+      ),
+      onExceed: parseColumn(SnapshotOnExceed, row.onExceed, `budgets ${row.id} on_exceed`),
     })),
   }
 }
