@@ -20,6 +20,7 @@ import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
  */
 const workDir = mkdtempSync(join(tmpdir(), 'sy-distributed-'))
 const apiKey = `sk-sy-e2e-${randomBytes(16).toString('hex')}`
+const adminToken = `admin-${randomBytes(24).toString('hex')}`
 const shared = {
   SWITCHYARD_SECRETS_KEYRING: `e2e:${randomBytes(32).toString('base64')}`,
   SWITCHYARD_KEY_PEPPER: randomBytes(24).toString('base64'),
@@ -29,6 +30,7 @@ let postgres: PostgresServerHandle
 let nats: NatsServerHandle
 let simulator: RunningSimulator
 let controlPlane: NodeProcess
+let controlPlaneUrl: string
 const pods: Record<'a' | 'b', { process: NodeProcess; url: string }> = {} as never
 
 function startPod(name: 'a' | 'b'): NodeProcess {
@@ -72,10 +74,10 @@ async function waitForRevision(url: string, atLeast: number): Promise<number> {
   }
 }
 
-function chat(url: string) {
+function chat(url: string, key = apiKey) {
   return fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hello' }] }),
   })
 }
@@ -106,8 +108,9 @@ beforeAll(async () => {
     SWITCHYARD_CONFIG: configPath,
     E2E_SIM_KEY: 'sk-upstream-secret',
     E2E_KEY: apiKey,
+    SWITCHYARD_ADMIN_TOKEN: adminToken,
   })
-  await controlPlane.waitForLog('control plane listening')
+  controlPlaneUrl = ((await controlPlane.waitForLog('control plane listening')) as { url: string }).url
   await Promise.all([listen('a'), listen('b')])
 })
 
@@ -116,6 +119,8 @@ afterAll(async () => {
   await Promise.all([simulator?.close(), nats?.dispose(), postgres?.dispose()])
   rmSync(workDir, { recursive: true, force: true })
 })
+
+let apiKeyInUse = apiKey
 
 describe('distributed mode', () => {
   let revision = 0
@@ -127,6 +132,54 @@ describe('distributed mode', () => {
     const logs = [...controlPlane.lines(), ...pods.a.process.lines(), ...pods.b.process.lines()].join('\n')
     expect(logs).not.toContain(apiKey)
     expect(logs).not.toContain('sk-upstream-secret')
+  })
+
+  /** Calls the admin API, and notes when its answer arrived. */
+  async function admin(method: string, path: string, body?: unknown) {
+    const response = await fetch(`${controlPlaneUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const json = (await response.json()) as Record<string, unknown>
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`)
+    return { json, returnedAt: performance.now() }
+  }
+
+  /** Milliseconds from `since` until the pod answers a chat with `status`. */
+  async function msUntil(url: string, key: string, status: number, since: number): Promise<number> {
+    for (;;) {
+      if ((await chat(url, key)).status === status) return performance.now() - since
+      if (performance.now() - since > 10_000) throw new Error(`${url} never answered ${status}`)
+      await delay(10)
+    }
+  }
+
+  it('a key minted or revoked through the admin API is enforced on every pod within 1 s', async () => {
+    const teams = await admin('GET', '/api/teams')
+    const [team] = teams.json.data as Array<{ id: string }>
+    const minted = await admin('POST', '/api/keys', { name: 'minted', teamId: team?.id })
+    const newKey = String(minted.json.key)
+    const mintedMs = await Promise.all([pods.a, pods.b].map((pod) => msUntil(pod.url, newKey, 200, minted.returnedAt)))
+
+    const keys = await admin('GET', '/api/keys?status=active')
+    const seeded = (keys.json.data as Array<{ id: string; name: string }>).find((key) => key.name === 'e2e')
+    const revoked = await admin('POST', `/api/keys/${seeded?.id}/revoke`)
+    const revokedMs = await Promise.all(
+      [pods.a, pods.b].map((pod) => msUntil(pod.url, apiKey, 401, revoked.returnedAt)),
+    )
+    console.info(
+      `minted key accepted after ${mintedMs.map(Math.round)} ms, revoked key refused after ${revokedMs.map(Math.round)} ms`,
+    )
+    for (const ms of [...mintedMs, ...revokedMs]) expect(ms).toBeLessThan(1_000)
+
+    const refused = await chat(pods.a.url)
+    expect(refused.status).toBe(401)
+    expect(await refused.text()).not.toContain(apiKey)
+    // The rest of the suite serves with the minted key, at the revision that revoked the other.
+    apiKeyInUse = newKey
+    revision = await waitForRevision(pods.a.url, revision + 1)
+    expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
   })
 
   it('a corrupted snapshot is refused: pods keep the previous revision and say so', async () => {
@@ -141,7 +194,7 @@ describe('distributed mode', () => {
         revision,
         lastRejected: { revision: revision + 1, reason: expect.stringMatching(/^(generatedAt|orgs)/) },
       })
-      expect((await chat(pod.url)).status).toBe(200)
+      expect((await chat(pod.url, apiKeyInUse)).status).toBe(200)
     }
   })
 
@@ -150,7 +203,7 @@ describe('distributed mode', () => {
     await postgres.dispose()
     for (const pod of [pods.a, pods.b]) {
       expect((await readiness(pod.url)).status).toBe(200)
-      expect((await chat(pod.url)).status).toBe(200)
+      expect((await chat(pod.url, apiKeyInUse)).status).toBe(200)
     }
   })
 
@@ -159,6 +212,6 @@ describe('distributed mode', () => {
     expect(await pods.b.process.stop()).toBe(0)
     await listen('b')
     expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
-    expect((await chat(pods.b.url)).status).toBe(200)
+    expect((await chat(pods.b.url, apiKeyInUse)).status).toBe(200)
   })
 })
