@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigIssue, formatIssue } from './config-error.ts'
+export { formatConfigChange, formatConfigChanges, summariseConfigChanges } from './format-config-changes.ts'
 export { loadConfigFile, MAX_CONFIG_FILE_BYTES } from './load-config-file.ts'
 export { parseConfigText } from './parse-config-text.ts'
 export { MAX_YAML_ALIAS_COUNT } from './read-yaml.ts'

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { ConfigError } from '@switchyard/config'
+import { ConfigError, formatConfigChanges } from '@switchyard/config'
 import { ConfigFile, type ConfigFileInput, PolicySnapshot, ProviderCredentials } from '@switchyard/contracts'
 import { apiKeys, type DatabaseHandle, deployments, openPostgres } from '@switchyard/db'
 import { createLogger } from '@switchyard/http-server'
@@ -130,19 +130,22 @@ describe('applying a config file to PostgreSQL', () => {
 
   it('carries providers, models, routes and keys into a snapshot, with secrets only encrypted or hashed', async () => {
     const result = await applyConfig(database.db, config, secrets(ENV))
-    expect(result).toMatchObject({
-      orgs: 1,
-      teams: 2,
-      projects: 1,
-      providers: { created: 2, updated: 0, unchanged: 0 },
-      routes: { created: 1, updated: 0, unchanged: 0 },
-      models: { created: 2, updated: 0, unchanged: 0 },
-      deployments: { created: 3, updated: 0, unchanged: 0, removed: 0 },
-      keys: { created: 1, updated: 0, unchanged: 0, skipped: 1 },
-      warnings: [
-        { path: 'keys[1].secret', message: 'key not-yet skipped: environment variable TEST_UNSET_KEY is not set' },
-      ],
-    })
+    expect(result.dryRun).toBe(false)
+    expect(formatConfigChanges(result.changes).split('\n')).toEqual([
+      '+ org acme',
+      '+ team acme/search',
+      '+ team acme/support',
+      '+ project acme/search/ranking',
+      '+ provider openai-main',
+      '+ provider local',
+      '+ route default',
+      '+ model gpt-4o-mini',
+      '+ model small',
+      '+ key acme/search-ci',
+    ])
+    expect(result.warnings).toEqual([
+      { path: 'keys[1].secret', message: 'key not-yet skipped: environment variable TEST_UNSET_KEY is not set' },
+    ])
     const snapshot = await publish()
 
     const [local, openai] = ['local', 'openai-main'].map((name) => snapshot.providers.find((p) => p.name === name))
@@ -235,12 +238,8 @@ describe('applying a config file to PostgreSQL', () => {
     const rowsBefore = await dumpTables(['snapshot_revisions'])
     const { revision: revisionBefore, generatedAt: _a, ...before } = await publish()
     const again = await applyConfig(database.db, config, secrets(ENV))
-    const unchanged = { created: 0, updated: 0 }
-    expect(again.providers).toMatchObject(unchanged)
-    expect(again.routes).toMatchObject(unchanged)
-    expect(again.models).toMatchObject(unchanged)
-    expect(again.deployments).toMatchObject({ ...unchanged, removed: 0 })
-    expect(again.keys).toMatchObject(unchanged)
+    expect(again.changes).toEqual([])
+    // Every table, the audit log and every row's version included, is exactly as it was.
     expect(await dumpTables(['snapshot_revisions'])).toEqual(rowsBefore)
     const { revision: revisionAfter, generatedAt: _b, ...after } = await publish()
     expect(after).toEqual(before)
@@ -267,8 +266,12 @@ describe('applying a config file to PostgreSQL', () => {
       ],
     })
     const result = await applyConfig(database.db, reordered, secrets({ ...ENV, TEST_SEARCH_KEY: rotated }))
-    expect(result.deployments).toEqual({ created: 1, updated: 2, unchanged: 0, removed: 1 })
-    expect(result.keys).toMatchObject({ created: 0, updated: 1 })
+    expect(result.changes).toEqual([
+      { action: 'update', section: 'models', name: 'gpt-4o-mini', fields: ['deployments'] },
+      { action: 'update', section: 'models', name: 'small', fields: ['deployments'] },
+      { action: 'update', section: 'keys', name: 'acme/search-ci', fields: ['secret'] },
+    ])
+    expect(JSON.stringify(result)).not.toContain(rotated)
     const after = await publish()
     const gpt = after.models.find((m) => m.name === 'gpt-4o-mini')
     expect(gpt?.deployments.map((d) => [d.id, d.weight])).toEqual([
@@ -290,7 +293,9 @@ describe('applying a config file to PostgreSQL', () => {
     await applyConfig(database.db, config, secrets(ENV))
     const rotatedRing = parseKeyring(`test-2:${randomBytes(32).toString('base64')},test-1:${keyringKey()}`)
     const result = await applyConfig(database.db, config, { keyring: rotatedRing, keyPepper, env: ENV })
-    expect(result.providers).toEqual({ created: 0, updated: 1, unchanged: 1 })
+    expect(result.changes).toEqual([
+      { action: 'update', section: 'providers', name: 'openai-main', fields: ['apiKey'] },
+    ])
     const openai = (await publish()).providers.find((p) => p.name === 'openai-main')
     expect(openai?.credentials?.keyId).toBe('test-2')
     expect(decryptJson(rotatedRing, openai?.credentials ?? never(), openai?.id ?? '')).toMatchObject({

@@ -1,18 +1,24 @@
 import { ConfigError, type ConfigIssue, type ResolvedEnvRefs, resolveEnvRefs } from '@switchyard/config'
-import type { ConfigFile } from '@switchyard/contracts'
+import type { ConfigChange, ConfigFile } from '@switchyard/contracts'
 import { type Database, models } from '@switchyard/db'
 import type { PricingCatalog } from '@switchyard/pricing'
 import type { Keyring } from '@switchyard/secrets'
 import { sql } from 'drizzle-orm'
+import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/record-audit.ts'
+import { applyJwtIssuers } from './apply-jwt-issuers.ts'
 import { applyKeys, planKeys } from './apply-keys.ts'
-import { applyModels, type DeploymentChanges } from './apply-models.ts'
+import { applyModels } from './apply-models.ts'
 import { applyProviders, type ProviderToApply } from './apply-providers.ts'
 import { applyRoutes } from './apply-routes.ts'
-import { applyTenancy, type TenancyApplyResult } from './apply-tenancy.ts'
+import { applySpend } from './apply-spend.ts'
+import { applyTenancy } from './apply-tenancy.ts'
+import { applyUsers } from './apply-users.ts'
 import type { ApplyWarning } from './apply-warning.ts'
+import { ChangeLog } from './change-log.ts'
 import { priceDeployments } from './price-deployments.ts'
 import { readProviderSecrets } from './provider-secrets.ts'
-import { newEntityId, type SectionChanges } from './row-change.ts'
+import { pruneConfig } from './prune-config.ts'
+import { newEntityId } from './row-change.ts'
 
 /** What the control plane encrypts and hashes with, and the environment `{ env: NAME }` reads. */
 export interface ApplySecrets {
@@ -35,27 +41,45 @@ export interface ApplyOptions {
   readonly pricing?: { readonly catalog: PricingCatalog; readonly at: Date }
   /** Names the config in error messages, e.g. its file path. */
   readonly sourceName?: string
+  /** Compute the diff and roll everything back: the diff is exactly what a real apply would do. */
+  readonly dryRun?: boolean
+  /** Also delete what the file no longer lists (dependents first). Without it nothing is deleted. */
+  readonly prune?: boolean
+  /** Who the audit log names; default the control plane itself. */
+  readonly actor?: Actor
+  /** The admin API request this apply serves, recorded with its audit entries. */
+  readonly requestId?: string
 }
 
-export interface ApplyConfigResult extends TenancyApplyResult {
-  readonly providers: SectionChanges
-  readonly routes: SectionChanges
-  readonly models: SectionChanges
-  readonly deployments: DeploymentChanges
-  readonly keys: SectionChanges & { readonly skipped: number }
+export interface ApplyConfigResult {
+  readonly dryRun: boolean
+  /** Every entry created, updated or deleted, in section order; empty when nothing changed. */
+  readonly changes: readonly ConfigChange[]
   readonly warnings: readonly ApplyWarning[]
 }
 
 /** Serialises applies across control-plane replicas; an arbitrary constant of ours. */
 const APPLY_LOCK_ID = 0x5359_4150
 
+/** Carries a dry run's result out of the transaction it rolls back. */
+class DryRunRollback extends Error {
+  override readonly name = 'DryRunRollback'
+  readonly result: ApplyConfigResult
+  constructor(result: ApplyConfigResult) {
+    super('dry run: rolled back')
+    this.result = result
+  }
+}
+
 /**
- * Applies a config file to Postgres in one transaction: tenancy, providers (credentials from the
- * environment, encrypted), routes, models with their deployments, and keys (hash and prefix
- * only). Idempotent: the same file and environment leave the same rows, ids and hashes. Entries
- * the file no longer lists are kept (pruning comes with the diff); a model's deployments are the
- * exception, replaced wholesale. Secrets are checked before anything is written, and errors
- * name variables and keys, never a value.
+ * Applies a config file to Postgres in one transaction: tenancy, users and their roles, JWT
+ * issuers, providers (credentials from the environment, encrypted), routes, models with their
+ * deployments, keys (hash and prefix only), rate limits and budgets. Idempotent: the same file
+ * and environment leave the same rows, ids, hashes and versions, and write no audit row. Rows the
+ * file no longer lists are kept unless `prune` is set; a model's deployments and a user's roles
+ * are the exception, replaced wholesale. Every change gets one audit row, in the same
+ * transaction. Secrets are checked before anything is written, and errors and the diff name
+ * variables and keys, never a value.
  */
 export async function applyConfig(
   db: Database,
@@ -76,28 +100,55 @@ export async function applyConfig(
       summary: `${sourceName} cannot be applied because of its secrets:`,
     })
   }
-  return await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK_ID})`)
-    const tenancy = await applyTenancy(tx, config)
-    const providers = await applyProviders(tx, providerPlan.providers, secrets.keyring)
-    const modelIds = await assignModelIds(tx, config)
-    const routes = await applyRoutes(tx, config.routes, modelIds)
-    const catalog = await applyModels(tx, priced.models, {
-      modelIds,
-      routeIds: routes.ids,
-      providerIds: providers.ids,
+  const isDryRun = options.dryRun ?? false
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${APPLY_LOCK_ID})`)
+      const log = new ChangeLog()
+      const tenancy = await applyTenancy(tx, log, config)
+      const userIds = await applyUsers(tx, log, config.users, tenancy)
+      const jwtIssuerIds = await applyJwtIssuers(tx, log, config.jwtIssuers, tenancy)
+      const providerIds = await applyProviders(tx, log, providerPlan.providers, secrets.keyring)
+      const modelIds = await assignModelIds(tx, config)
+      const routeIds = await applyRoutes(tx, log, config.routes, modelIds)
+      await applyModels(tx, log, priced.models, { modelIds, routeIds, providerIds })
+      const keys = await applyKeys(tx, log, keyPlan.keys, { tenancy, userIds })
+      const spend = await applySpend(tx, log, config, {
+        tenancy,
+        keyIds: keys.ids,
+        keyTeams: new Map(config.keys.map((key) => [key.name, key.team])),
+        modelIds,
+        sourceName,
+      })
+      if (options.prune) {
+        const ids = (map: ReadonlyMap<string, string>) => new Set(map.values())
+        await pruneConfig(tx, log, {
+          orgs: ids(tenancy.orgIds),
+          teams: ids(tenancy.teamIds),
+          projects: ids(tenancy.projectIds),
+          users: ids(userIds),
+          jwtIssuers: jwtIssuerIds,
+          providers: ids(providerIds),
+          routes: ids(routeIds),
+          models: ids(modelIds),
+          keys: ids(keys.ids),
+          rateLimits: spend.rateLimitIds,
+          budgets: spend.budgetIds,
+        })
+      }
+      await recordAudit(tx, options.actor ?? SYSTEM_ACTOR, log.audit, options.requestId ?? null)
+      const result: ApplyConfigResult = {
+        dryRun: isDryRun,
+        changes: log.changes,
+        warnings: [...providerPlan.warnings, ...keys.warnings, ...priced.warnings, ...spend.warnings],
+      }
+      if (isDryRun) throw new DryRunRollback(result)
+      return result
     })
-    const keys = await applyKeys(tx, keyPlan.keys, tenancy.ids)
-    return {
-      ...tenancy.counts,
-      providers: providers.changes,
-      routes: routes.changes,
-      models: catalog.changes,
-      deployments: catalog.deployments,
-      keys: { ...keys, skipped: keyPlan.warnings.length },
-      warnings: [...providerPlan.warnings, ...keyPlan.warnings, ...priced.warnings],
-    }
-  })
+  } catch (error) {
+    if (error instanceof DryRunRollback) return error.result
+    throw error
+  }
 }
 
 function planProviders(

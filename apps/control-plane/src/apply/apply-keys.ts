@@ -2,10 +2,11 @@ import type { ConfigIssue, ResolvedEnvRefs } from '@switchyard/config'
 import type { ConfigKey } from '@switchyard/contracts'
 import { apiKeys, type Database } from '@switchyard/db'
 import { displayPrefix, hashApiKey } from '@switchyard/secrets'
-import { eq, sql } from 'drizzle-orm'
 import type { TenancyIds } from './apply-tenancy.ts'
 import type { ApplyWarning } from './apply-warning.ts'
-import { changeOf, countChanges, idOf, newEntityId, type RowChange, type SectionChanges } from './row-change.ts'
+import type { ChangeLog } from './change-log.ts'
+import { idOf, newEntityId } from './row-change.ts'
+import { type FieldsOf, writeEntry } from './write-entry.ts'
 
 /**
  * Shortest key a config may seed. The stored display prefix is the first 12 characters, so a
@@ -15,14 +16,14 @@ export const MIN_SEEDED_KEY_LENGTH = 24
 
 export interface KeyToApply {
   readonly config: ConfigKey
-  readonly hash: string
-  readonly prefix: string
+  /** Where it is in the file, for warnings. */
+  readonly path: string
+  /** Null when the key's variable is unset: an existing key keeps its value, a new one is skipped. */
+  readonly secret: { readonly hash: string; readonly prefix: string } | null
 }
 
 export interface KeyPlan {
   readonly keys: readonly KeyToApply[]
-  /** Keys skipped because their variable is unset. */
-  readonly warnings: readonly ApplyWarning[]
   /** Problems that stop the apply; they name variables and keys, never a key's value. */
   readonly issues: readonly ConfigIssue[]
 }
@@ -30,14 +31,12 @@ export interface KeyPlan {
 /** Reads each key from the environment and keeps only its keyed hash and display prefix. Pure. */
 export function planKeys(keys: readonly ConfigKey[], env: ResolvedEnvRefs, pepper: Buffer): KeyPlan {
   const planned: KeyToApply[] = []
-  const warnings: ApplyWarning[] = []
   const issues: ConfigIssue[] = []
   const byHash = new Map<string, string>()
   for (const [index, config] of keys.entries()) {
     const path = `keys[${index}].secret`
     if (env.missing.some((use) => use.path === path)) {
-      const message = `key ${config.name} skipped: environment variable ${config.secret.env} is not set`
-      warnings.push({ path, message })
+      planned.push({ config, path, secret: null })
       continue
     }
     const value = env.secret(config.secret)
@@ -50,57 +49,93 @@ export function planKeys(keys: readonly ConfigKey[], env: ResolvedEnvRefs, peppe
     const twin = byHash.get(hash)
     if (twin !== undefined) issues.push({ path, message: `key ${config.name} has the same value as key ${twin}` })
     byHash.set(hash, config.name)
-    planned.push({ config, hash, prefix: displayPrefix(value) })
+    planned.push({ config, path, secret: { hash, prefix: displayPrefix(value) } })
   }
-  return { keys: planned, warnings, issues }
+  return { keys: planned, issues }
 }
 
+const KEY_FIELDS: Readonly<Record<string, string>> = {
+  keyHash: 'secret',
+  prefix: 'secret',
+  secretEnv: 'secret',
+  orgId: 'team',
+  teamId: 'team',
+  projectId: 'project',
+  userId: 'user',
+  ownerId: 'owner',
+}
+const fieldsOf: FieldsOf = (column) => [KEY_FIELDS[column] ?? column]
+
 /**
- * Upserts keys by (org, name). A key whose value changed keeps its id and gets the new hash, so
- * the old value stops working. The status is the admins' to change: an apply never revives a
- * revoked or blocked key.
+ * Upserts keys by (org, name) and returns their ids by name. A key whose value changed keeps its
+ * id and gets the new hash, so the old value stops working. A key whose variable is unset keeps
+ * the value it has (its other fields are still applied); a new one is skipped with a warning.
+ * The status is the admins' to change: an apply never revives a revoked or blocked key.
  */
 export async function applyKeys(
   tx: Database,
+  log: ChangeLog,
   entries: readonly KeyToApply[],
-  tenancy: TenancyIds,
-): Promise<SectionChanges> {
+  refs: { readonly tenancy: TenancyIds; readonly userIds: ReadonlyMap<string, string> },
+): Promise<{ ids: ReadonlyMap<string, string>; warnings: ApplyWarning[] }> {
+  const { tenancy, userIds } = refs
   const rows = await tx.select().from(apiKeys)
   const current = new Map(rows.map((row) => [JSON.stringify([row.orgId, row.name]), row]))
   const ownerByHash = new Map(rows.map((row) => [row.keyHash, row]))
-  const changes: RowChange[] = []
-  for (const { config, hash, prefix } of entries) {
+  const ids = new Map<string, string>()
+  const warnings: ApplyWarning[] = []
+  for (const { config, path, secret } of entries) {
     const orgId = idOf(tenancy.teamOrgIds, config.team, `key ${config.name} names team`)
     const row = current.get(JSON.stringify([orgId, config.name]))
-    const owner = ownerByHash.get(hash)
+    const variable = `environment variable ${config.secret.env} is not set`
+    if (secret === null && row === undefined) {
+      warnings.push({ path, message: `key ${config.name} skipped: ${variable}` })
+      continue
+    }
+    if (secret === null) warnings.push({ path, message: `key ${config.name} keeps its current value: ${variable}` })
+    const owner = secret === null ? undefined : ownerByHash.get(secret.hash)
     if (owner !== undefined && owner.id !== row?.id) {
       throw new Error(`key ${config.name} has the same value as the existing key ${owner.name}; give it its own value`)
     }
     const id = row?.id ?? newEntityId('key')
-    const values = {
-      name: config.name,
-      keyHash: hash,
-      prefix,
-      orgId,
-      teamId: idOf(tenancy.teamIds, config.team, `key ${config.name} names team`),
-      projectId:
-        config.project === undefined
-          ? null
-          : idOf(tenancy.projectIds, config.project, `key ${config.name} names project`),
-      environment: config.environment ?? null,
-      userId: config.user ?? null,
-      tags: config.tags,
-      allowedModels: config.allowedModels ?? null,
-      expiresAt: config.expiresAt === undefined ? null : new Date(config.expiresAt),
-    }
-    const change = changeOf(row, values)
-    if (change === 'created') await tx.insert(apiKeys).values({ id, ...values })
-    if (change === 'updated')
-      await tx
-        .update(apiKeys)
-        .set({ ...values, updatedAt: sql`now()` })
-        .where(eq(apiKeys.id, id))
-    changes.push(change)
+    const teamId = idOf(tenancy.teamIds, config.team, `key ${config.name} names team`)
+    await writeEntry(tx, log, {
+      table: apiKeys,
+      target: {
+        section: 'keys',
+        name: `${orgNameOf(tenancy, orgId)}/${config.name}`,
+        resourceType: 'key',
+        resourceId: id,
+        orgId,
+        teamId,
+      },
+      current: row,
+      values: {
+        name: config.name,
+        ...(secret === null ? {} : { keyHash: secret.hash, prefix: secret.prefix }),
+        secretEnv: config.secret.env,
+        orgId,
+        teamId,
+        projectId:
+          config.project === undefined
+            ? null
+            : idOf(tenancy.projectIds, config.project, `key ${config.name} names project`),
+        environment: config.environment ?? null,
+        userId: config.user ?? null,
+        tags: config.tags,
+        allowedModels: config.allowedModels ?? null,
+        scopes: config.scopes ?? null,
+        ownerId: config.owner === undefined ? null : idOf(userIds, config.owner, `key ${config.name} names owner`),
+        expiresAt: config.expiresAt === undefined ? null : new Date(config.expiresAt),
+      },
+      fieldsOf,
+    })
+    ids.set(config.name, id)
   }
-  return countChanges(changes)
+  return { ids, warnings }
+}
+
+function orgNameOf(tenancy: TenancyIds, orgId: string): string {
+  for (const [name, id] of tenancy.orgIds) if (id === orgId) return name
+  return orgId
 }

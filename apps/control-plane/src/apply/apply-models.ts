@@ -1,11 +1,9 @@
 import type { ConfigDeployment, ConfigModel, ModelPrice } from '@switchyard/contracts'
 import { type Database, deployments, models } from '@switchyard/db'
 import { eq, inArray, sql } from 'drizzle-orm'
-import { changeOf, countChanges, idOf, newEntityId, type RowChange, type SectionChanges } from './row-change.ts'
-
-export interface DeploymentChanges extends SectionChanges {
-  readonly removed: number
-}
+import type { ChangeLog } from './change-log.ts'
+import { changeOf, idOf, newEntityId } from './row-change.ts'
+import { type FieldsOf, writeEntry } from './write-entry.ts'
 
 interface ModelRefs {
   /** An id for every model of the config: existing ones kept, new ones assigned beforehand. */
@@ -18,49 +16,45 @@ interface ModelRefs {
 // which warns about it) is priced at zero.
 const UNPRICED: ModelPrice = { inputMicroUsdPerMTok: 0, outputMicroUsdPerMTok: 0 }
 
+const fieldsOf: FieldsOf = (column) => [column === 'routeId' ? 'route' : column]
+
 /**
  * Upserts models by name and replaces each one's deployments wholesale: the config's list is the
  * whole truth for that model. A deployment keeps its id while (model, provider, upstream model)
  * stays the same, whatever its position or weight; deployments the config no longer lists are
- * deleted.
+ * deleted. A change to a model's deployments is a change of the model (`deployments`).
  */
 export async function applyModels(
   tx: Database,
+  log: ChangeLog,
   entries: readonly ConfigModel[],
   refs: ModelRefs,
-): Promise<{ changes: SectionChanges; deployments: DeploymentChanges }> {
+): Promise<void> {
   const current = new Map((await tx.select().from(models)).map((row) => [row.name, row]))
-  const changes: RowChange[] = []
-  const deploymentChanges: RowChange[] = []
-  let removed = 0
   for (const model of entries) {
-    const row = current.get(model.name)
     const id = idOf(refs.modelIds, model.name, 'model')
-    const values = {
-      name: model.name,
-      routeId: model.route === undefined ? null : idOf(refs.routeIds, model.route, `model ${model.name} uses route`),
-    }
-    const change = changeOf(row, values)
-    if (change === 'created') await tx.insert(models).values({ id, ...values })
-    if (change === 'updated')
-      await tx
-        .update(models)
-        .set({ ...values, updatedAt: sql`now()` })
-        .where(eq(models.id, id))
-    changes.push(change)
-    const applied = await replaceDeployments(tx, id, model, refs.providerIds)
-    deploymentChanges.push(...applied.changes)
-    removed += applied.removed
+    await writeEntry(tx, log, {
+      table: models,
+      target: { section: 'models', name: model.name, resourceType: 'model', resourceId: id, orgId: null, teamId: null },
+      current: current.get(model.name),
+      values: {
+        name: model.name,
+        routeId: model.route === undefined ? null : idOf(refs.routeIds, model.route, `model ${model.name} uses route`),
+      },
+      fieldsOf,
+      children: async (modelId) =>
+        (await replaceDeployments(tx, modelId, model, refs.providerIds)) ? ['deployments'] : [],
+    })
   }
-  return { changes: countChanges(changes), deployments: { ...countChanges(deploymentChanges), removed } }
 }
 
+/** Makes the model's deployments exactly the config's; returns whether any row changed. */
 async function replaceDeployments(
   tx: Database,
   modelId: string,
   model: ConfigModel,
   providerIds: ReadonlyMap<string, string>,
-): Promise<{ changes: RowChange[]; removed: number }> {
+): Promise<boolean> {
   const identity = (providerId: string, upstreamModel: string) => JSON.stringify([providerId, upstreamModel])
   const current = new Map(
     (await tx.select().from(deployments).where(eq(deployments.modelId, modelId))).map((row) => [
@@ -69,7 +63,7 @@ async function replaceDeployments(
     ]),
   )
   const kept = new Set<string>()
-  const changes: RowChange[] = []
+  let isChanged = false
   for (const [position, deployment] of model.deployments.entries()) {
     const values = deploymentValues(modelId, position, deployment, providerIds)
     const row = current.get(identity(values.providerId, values.upstreamModel))
@@ -82,11 +76,11 @@ async function replaceDeployments(
         .set({ ...values, updatedAt: sql`now()` })
         .where(eq(deployments.id, id))
     kept.add(id)
-    changes.push(change)
+    isChanged ||= change !== 'unchanged'
   }
   const stale = [...current.values()].map((row) => row.id).filter((id) => !kept.has(id))
   if (stale.length > 0) await tx.delete(deployments).where(inArray(deployments.id, stale))
-  return { changes, removed: stale.length }
+  return isChanged || stale.length > 0
 }
 
 function deploymentValues(

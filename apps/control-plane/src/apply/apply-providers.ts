@@ -1,16 +1,10 @@
 import { type ConfigProvider, EncryptedEnvelope, type ProviderCredentials } from '@switchyard/contracts'
 import { type Database, providers } from '@switchyard/db'
 import { DecryptionError, decryptJson, encryptJson, type Keyring } from '@switchyard/secrets'
-import { eq, sql } from 'drizzle-orm'
-import { providerTargetOf } from './provider-secrets.ts'
-import {
-  changeOf,
-  countChanges,
-  isSameStoredValue,
-  newEntityId,
-  type RowChange,
-  type SectionChanges,
-} from './row-change.ts'
+import type { ChangeLog } from './change-log.ts'
+import { credentialRefsOf, providerTargetOf } from './provider-secrets.ts'
+import { isSameStoredValue, newEntityId } from './row-change.ts'
+import { changedKeys, type FieldsOf, writeEntry } from './write-entry.ts'
 
 export interface ProviderToApply {
   readonly config: ConfigProvider
@@ -18,39 +12,54 @@ export interface ProviderToApply {
   readonly credentials: ProviderCredentials | null
 }
 
+/** Config fields of a changed column; a re-encrypted secret is named by the field it comes from. */
+const fieldsOf =
+  (type: string): FieldsOf =>
+  (column, before, after) => {
+    if (column === 'target' || column === 'credentialRefs') return changedKeys(before, after)
+    if (column === 'credentials') return [type === 'bedrock' ? 'credentials' : 'apiKey']
+    return [column]
+  }
+
 /**
  * Upserts providers by name. Credentials are stored only as an envelope bound to the provider
- * id (the context the gateway decrypts with).
+ * id (the context the gateway decrypts with), next to the names of the variables they came from.
  */
 export async function applyProviders(
   tx: Database,
+  log: ChangeLog,
   entries: readonly ProviderToApply[],
   keyring: Keyring,
-): Promise<{ ids: ReadonlyMap<string, string>; changes: SectionChanges }> {
+): Promise<ReadonlyMap<string, string>> {
   const current = new Map((await tx.select().from(providers)).map((row) => [row.name, row]))
   const ids = new Map<string, string>()
-  const changes: RowChange[] = []
   for (const { config, credentials } of entries) {
     const row = current.get(config.name)
     const id = row?.id ?? newEntityId('prov')
     const { type, ...settings } = providerTargetOf(config)
-    const values = {
-      name: config.name,
-      type,
-      target: settings,
-      credentials: sealCredentials(keyring, id, credentials, row?.credentials),
-    }
-    const change = changeOf(row, values)
-    if (change === 'created') await tx.insert(providers).values({ id, ...values })
-    if (change === 'updated')
-      await tx
-        .update(providers)
-        .set({ ...values, updatedAt: sql`now()` })
-        .where(eq(providers.id, id))
+    await writeEntry(tx, log, {
+      table: providers,
+      target: {
+        section: 'providers',
+        name: config.name,
+        resourceType: 'provider',
+        resourceId: id,
+        orgId: null,
+        teamId: null,
+      },
+      current: row,
+      values: {
+        name: config.name,
+        type,
+        target: settings,
+        credentials: sealCredentials(keyring, id, credentials, row?.credentials),
+        credentialRefs: credentialRefsOf(config),
+      },
+      fieldsOf: fieldsOf(type),
+    })
     ids.set(config.name, id)
-    changes.push(change)
   }
-  return { ids, changes: countChanges(changes) }
+  return ids
 }
 
 /**

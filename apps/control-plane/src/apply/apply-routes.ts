@@ -1,7 +1,14 @@
 import type { ConfigRoute } from '@switchyard/contracts'
 import { type Database, routes } from '@switchyard/db'
-import { eq, sql } from 'drizzle-orm'
-import { changeOf, countChanges, idOf, newEntityId, type RowChange, type SectionChanges } from './row-change.ts'
+import type { ChangeLog } from './change-log.ts'
+import { idOf, newEntityId } from './row-change.ts'
+import { changedKeys, type FieldsOf, writeEntry } from './write-entry.ts'
+
+const fieldsOf: FieldsOf = (column, before, after) => {
+  if (column === 'policy') return changedKeys(before, after)
+  if (column === 'fallbackModelIds') return ['fallbacks']
+  return [column]
+}
 
 /**
  * Upserts routes by name. Fallbacks are stored as model ids, so `modelIds` must already hold an
@@ -10,29 +17,27 @@ import { changeOf, countChanges, idOf, newEntityId, type RowChange, type Section
  */
 export async function applyRoutes(
   tx: Database,
+  log: ChangeLog,
   entries: readonly ConfigRoute[],
   modelIds: ReadonlyMap<string, string>,
-): Promise<{ ids: ReadonlyMap<string, string>; changes: SectionChanges }> {
+): Promise<ReadonlyMap<string, string>> {
   const current = new Map((await tx.select().from(routes)).map((row) => [row.name, row]))
   const ids = new Map<string, string>()
-  const changes: RowChange[] = []
   for (const { name, fallbacks, strategy, retries, timeouts, fallbackOn } of entries) {
     const row = current.get(name)
     const id = row?.id ?? newEntityId('route')
-    const values = {
-      name,
-      policy: { strategy, retries, timeouts, fallbackOn },
-      fallbackModelIds: fallbacks.map((model) => idOf(modelIds, model, `route ${name} falls back to`)),
-    }
-    const change = changeOf(row, values)
-    if (change === 'created') await tx.insert(routes).values({ id, ...values })
-    if (change === 'updated')
-      await tx
-        .update(routes)
-        .set({ ...values, updatedAt: sql`now()` })
-        .where(eq(routes.id, id))
+    await writeEntry(tx, log, {
+      table: routes,
+      target: { section: 'routes', name, resourceType: 'route', resourceId: id, orgId: null, teamId: null },
+      current: row,
+      values: {
+        name,
+        policy: { strategy, retries, timeouts, fallbackOn },
+        fallbackModelIds: fallbacks.map((model) => idOf(modelIds, model, `route ${name} falls back to`)),
+      },
+      fieldsOf,
+    })
     ids.set(name, id)
-    changes.push(change)
   }
-  return { ids, changes: countChanges(changes) }
+  return ids
 }

@@ -51,6 +51,14 @@ export function readProviderSecrets(provider: ConfigProvider, index: number, env
 /** Fields of a config provider that are not part of its target: its name and secret references. */
 const NON_TARGET_FIELDS: ReadonlySet<string> = new Set(['name', 'apiKey', 'credentials'])
 
+/** A config provider's env references as written (`{ apiKey: { env: … } }`); null when it has none. Names only. */
+export function credentialRefsOf(provider: ConfigProvider): Record<string, unknown> | null {
+  const refs = Object.fromEntries(
+    Object.entries(provider).filter(([field, value]) => field !== 'name' && NON_TARGET_FIELDS.has(field) && value),
+  )
+  return Object.keys(refs).length === 0 ? null : refs
+}
+
 /** The non-secret settings of a config provider, as the snapshot carries them. */
 export function providerTargetOf(provider: ConfigProvider): ProviderTarget {
   return ProviderTarget.parse(Object.fromEntries(Object.entries(provider).filter(([f]) => !NON_TARGET_FIELDS.has(f))))
