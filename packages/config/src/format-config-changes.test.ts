@@ -1,14 +1,15 @@
+import type { ConfigChange } from '@switchyard/contracts'
 import { describe, expect, it } from 'vitest'
 import { formatConfigChanges, summariseConfigChanges } from './format-config-changes.ts'
 
 describe('formatConfigChanges', () => {
-  const changes = [
+  const changes: ConfigChange[] = [
     { action: 'create', section: 'teams', name: 'acme/search' },
     { action: 'update', section: 'models', name: 'gpt-4o', fields: ['deployments', 'route'] },
     { action: 'update', section: 'jwtIssuers', name: 'acme/okta', fields: ['claims.team'] },
     { action: 'delete', section: 'keys', name: 'acme/old-ci' },
     { action: 'create', section: 'rateLimits', name: 'bot-rpm' },
-  ] as const
+  ]
 
   it('prints one line per change, marked +, ~ or -, with the fields an update changed', () => {
     expect(formatConfigChanges(changes)).toBe(
