@@ -87,6 +87,28 @@ describe('embedded mode (pnpm start)', () => {
     const body = (await completion.json()) as { choices: Array<{ message: { content: string } }> }
     expect(body.choices[0]?.message.content.length).toBeGreaterThan(0)
 
+    // The admin API answers with the bootstrap token shown once, and a change reaches the gateway.
+    const adminToken = first.output().match(/Admin API token \(shown once[^:]*: (sy-admin-\S+)/)?.[1]
+    expect(adminToken).toBeDefined()
+    const admin = (path: string, init: RequestInit = {}) =>
+      fetch(`${first.urls.controlPlane}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      })
+    expect(await (await admin('/api/me')).json()).toMatchObject({ kind: 'bootstrap' })
+    const orgs = (await (await admin('/api/orgs')).json()) as { data: Array<{ id: string }> }
+    const team = await admin('/api/teams', {
+      method: 'POST',
+      body: JSON.stringify({ orgId: orgs.data[0]?.id, name: 'added-by-api' }),
+    })
+    expect(team.status).toBe(201)
+    const deadline = Date.now() + 5_000
+    let revision = first.revision
+    while (revision === first.revision && Date.now() < deadline) {
+      revision = ((await (await fetch(`${first.urls.gateway}/readyz`)).json()) as { revision: number }).revision
+    }
+    expect(revision).toBeGreaterThan(first.revision)
+
     const second = run(['start'])
     expect(await second.exited).toBe(1)
     expect(second.output()).toContain('is in use by process')
@@ -100,6 +122,7 @@ describe('embedded mode (pnpm start)', () => {
     const again = await start()
     // The key generated on the first start is kept, not shown again.
     expect(again.output()).not.toContain('New key for')
+    expect(again.output()).not.toContain('sy-admin-')
     expect(again.output()).toContain('SWITCHYARD_DEMO_KEY: using the key generated on first start')
     // Revisions come from a Postgres sequence on disk: a higher one proves the data survived.
     const response = await fetch(`${again.urls.gateway}/readyz`)

@@ -18,6 +18,8 @@ export const EmbeddedConfig = z.object({
   SWITCHYARD_SIMULATOR_PORT: z.coerce.number().int().min(-1).max(65_535).default(4010),
   SWITCHYARD_KEY_PEPPER: z.string().min(16).optional(),
   SWITCHYARD_SECRETS_KEYRING: z.string().min(1).optional(),
+  /** Bootstrap token of the admin API; generated once into the data directory when unset. */
+  SWITCHYARD_ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 })

@@ -8,8 +8,21 @@ const LocalSecrets = z.object({
   keyring: z.string().min(1),
   /** Virtual keys the embedded mode generated for the config's unset key variables. */
   generatedKeys: z.record(z.string(), z.string()).default({}),
+  /** The bootstrap token of the admin API (added to data directories made before it existed). */
+  adminToken: z.string().min(32).optional(),
 })
 export type LocalSecrets = z.infer<typeof LocalSecrets>
+
+export interface EmbeddedSecrets {
+  readonly keyPepper: string
+  readonly keyring: string
+  readonly generatedKeys: Readonly<Record<string, string>>
+  readonly adminToken: string
+  /** Whether the admin token was generated on this start (so it is shown once). */
+  readonly isAdminTokenNew: boolean
+}
+
+const newAdminToken = () => `sy-admin-${randomBytes(32).toString('base64url')}`
 
 /**
  * The embedded mode's key pepper and envelope keyring: taken from the environment when given,
@@ -18,8 +31,8 @@ export type LocalSecrets = z.infer<typeof LocalSecrets>
  */
 export function loadOrCreateLocalSecrets(
   dataDir: string,
-  fromEnv: { keyPepper: string | undefined; keyring: string | undefined },
-): LocalSecrets {
+  fromEnv: { keyPepper: string | undefined; keyring: string | undefined; adminToken: string | undefined },
+): EmbeddedSecrets {
   const path = join(dataDir, 'secrets.json')
   let stored: LocalSecrets | undefined
   try {
@@ -34,12 +47,16 @@ export function loadOrCreateLocalSecrets(
       keyring: `local-1:${randomBytes(32).toString('base64')}`,
       generatedKeys: {},
     }
-    writeFileSync(path, `${JSON.stringify(stored)}\n`, { mode: 0o600 })
   }
+  const isAdminTokenNew = fromEnv.adminToken === undefined && stored.adminToken === undefined
+  if (isAdminTokenNew) stored = { ...stored, adminToken: newAdminToken() }
+  writeFileSync(path, `${JSON.stringify(stored)}\n`, { mode: 0o600 })
   return {
     keyPepper: fromEnv.keyPepper ?? stored.keyPepper,
     keyring: fromEnv.keyring ?? stored.keyring,
     generatedKeys: stored.generatedKeys,
+    adminToken: fromEnv.adminToken ?? stored.adminToken ?? newAdminToken(),
+    isAdminTokenNew,
   }
 }
 

@@ -24,6 +24,9 @@ export function printStartBanner(settings: EmbeddedConfig, running: RunningEmbed
     ...running.storedKeyNames.map(
       (name) => `  ${name}: using the key generated on first start (in ${settings.SWITCHYARD_DATA_DIR}/secrets.json)`,
     ),
+    running.newAdminToken === undefined
+      ? `  Admin API token: adminToken in ${settings.SWITCHYARD_DATA_DIR}/secrets.json (or SWITCHYARD_ADMIN_TOKEN)`
+      : `  Admin API token (shown once; kept in the data directory): ${running.newAdminToken}`,
     ...running.missingEnv.map((ref) => `  Note: ${ref.path} reads ${ref.env}, which is not set.`),
     '',
     'Next:',
@@ -31,6 +34,7 @@ export function printStartBanner(settings: EmbeddedConfig, running: RunningEmbed
     `    -H 'content-type: application/json' -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`,
     ...alignColumns([
       [`curl ${urls.gateway}/readyz`, "the gateway's policy revision and age"],
+      [`open ${urls.controlPlane}/api/reference`, 'the admin API, browsable and callable with the admin token'],
       [`pnpm switchyard validate -f ${configPath}`, 'check a config file after editing it'],
     ]),
     '',

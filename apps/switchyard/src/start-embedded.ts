@@ -24,6 +24,8 @@ export interface RunningEmbedded {
     readonly ingester: string
     readonly simulator: string | undefined
   }
+  /** The admin API's bootstrap token when it was generated on this start (shown once). */
+  readonly newAdminToken: string | undefined
   /** Keys generated for unset key variables on this start, by variable name (shown once). */
   readonly newKeys: Readonly<Record<string, string>>
   /** Variables of keys generated on an earlier start; their values are in the data directory. */
@@ -82,6 +84,7 @@ export async function startEmbedded(
     const secrets = loadOrCreateLocalSecrets(settings.SWITCHYARD_DATA_DIR, {
       keyPepper: settings.SWITCHYARD_KEY_PEPPER,
       keyring: settings.SWITCHYARD_SECRETS_KEYRING,
+      adminToken: settings.SWITCHYARD_ADMIN_TOKEN,
     })
     const simulator =
       settings.SWITCHYARD_SIMULATOR_PORT === -1
@@ -125,6 +128,7 @@ export async function startEmbedded(
       configSourceName: settings.SWITCHYARD_CONFIG,
       // The demo runs before any provider key is set: such providers answer 502 until one is.
       missingProviderSecrets: 'apply-without',
+      bootstrapToken: secrets.adminToken,
     })
     closers.push(() => controlPlane.stop(drainMs))
 
@@ -137,6 +141,7 @@ export async function startEmbedded(
     return {
       urls: { gateway: gateway.url, controlPlane: controlPlane.url, ingester: ingester.url, simulator: simulator?.url },
       newKeys: demo.newKeys,
+      newAdminToken: secrets.isAdminTokenNew ? secrets.adminToken : undefined,
       storedKeyNames: Object.keys(demo.overlay).filter((name) => name in secrets.generatedKeys),
       missingEnv: listEnvRefs(config).filter((ref) => !process.env[ref.env] && !demo.overlay[ref.env]),
       snapshotRevision: revision,
