@@ -1,5 +1,5 @@
 import { index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
-import { createdAt, updatedAt } from './columns.ts'
+import { createdAt, updatedAt, version } from './columns.ts'
 import { models } from './models.ts'
 import { providers } from './providers.ts'
 
@@ -28,6 +28,7 @@ export const deployments = pgTable(
     position: integer('position').notNull(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    version: version(),
   },
   (table) => [
     uniqueIndex('deployments_model_provider_upstream_uq').on(table.modelId, table.providerId, table.upstreamModel),

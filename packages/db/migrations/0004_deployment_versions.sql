@@ -1,0 +1,1 @@
+ALTER TABLE "deployments" ADD COLUMN "version" integer DEFAULT 1 NOT NULL;
