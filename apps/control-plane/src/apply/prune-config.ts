@@ -75,18 +75,21 @@ export async function pruneConfig(tx: Database, log: ChangeLog, listed: ListedId
   }
   for (const { section, resourceType, table } of PRUNE_ORDER) {
     const rows = (await tx.select().from(table)) as Row[]
-    const stale = rows.filter((row) => !listed[section].has(row.id))
+    const stale = rows
+      .filter((row) => !listed[section].has(row.id))
+      .map((row) => ({ row, name: nameOf(section, row) }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     if (stale.length === 0) continue
     await tx.delete(table).where(
       inArray(
         table.id,
-        stale.map((row) => row.id),
+        stale.map(({ row }) => row.id),
       ),
     )
-    for (const row of stale) {
+    for (const { row, name } of stale) {
       const orgId = section === 'orgs' ? row.id : (row.orgId ?? teamRows.get(String(row.teamId))?.orgId ?? null)
       const teamId = section === 'teams' ? row.id : (row.teamId ?? null)
-      log.deleted({ section, name: nameOf(section, row), resourceType, resourceId: row.id, orgId, teamId }, row)
+      log.deleted({ section, name, resourceType, resourceId: row.id, orgId, teamId }, row)
     }
   }
 }

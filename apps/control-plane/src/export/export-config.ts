@@ -3,10 +3,15 @@ import {
   CONFIG_FILE_VERSION,
   CONFIG_ROLE_KEYS,
   type ConfigFileInput,
+  FallbackCondition,
   JwtClaimMapping,
   JwtKeySource,
+  ProviderTarget,
   type ProviderType,
   RateLimitScope,
+  RetryPolicy,
+  RouteStrategy,
+  RouteTimeouts,
   SnapshotOnExceed,
   Tags,
 } from '@switchyard/contracts'
@@ -54,6 +59,13 @@ function lookup(map: ReadonlyMap<string, string>, id: string, what: string): str
 
 const StoredRefs = z.record(z.string(), z.unknown()).nullable()
 const StoredPolicy = z.record(z.string(), z.unknown())
+// Parsed with the contracts' schemas so fields come out in their declared order, not jsonb's.
+const StoredRoutePolicy = z.object({
+  strategy: RouteStrategy,
+  retries: RetryPolicy,
+  timeouts: RouteTimeouts,
+  fallbackOn: z.array(FallbackCondition),
+})
 
 /**
  * The database's state as a config file: applying it changes nothing. Secrets appear only as
@@ -86,7 +98,8 @@ export async function exportConfig(db: Database): Promise<ConfigFileInput> {
       version: CONFIG_FILE_VERSION,
       providers: sortBy(providerRows, (row) => row.name).map((row): Entry<'providers'> => {
         const refs = StoredRefs.parse(row.credentialRefs) ?? defaultCredentialRefs(row.type, row.name)
-        return { name: row.name, type: row.type, ...StoredPolicy.parse(row.target), ...refs } as Entry<'providers'>
+        const { type, ...target } = ProviderTarget.parse({ ...StoredPolicy.parse(row.target), type: row.type })
+        return { name: row.name, type, ...target, ...refs } as Entry<'providers'>
       }),
       models: sortBy(modelRows, (row) => row.name).map((row) =>
         present({
@@ -110,7 +123,7 @@ export async function exportConfig(db: Database): Promise<ConfigFileInput> {
         (row) =>
           ({
             name: row.name,
-            ...StoredPolicy.parse(row.policy),
+            ...StoredRoutePolicy.parse(row.policy),
             fallbacks: row.fallbackModelIds.map((id) => lookup(modelNames, id, 'model')),
           }) as Entry<'routes'>,
       ),
