@@ -21,6 +21,7 @@ import { UpstreamClient } from '../upstream/upstream-client.ts'
 import { answerCompletion, answerStream } from './canonical-fixtures.ts'
 
 const API_KEY = 'sk-switchyard-test-key'
+const MESSAGES_ONLY_KEY = 'sk-switchyard-messages-only'
 const pepper = Buffer.from('test-pepper')
 
 /** A provider on loopback that answers OpenAI chat completions, and remembers what it was sent. */
@@ -124,6 +125,22 @@ function snapshotFor(baseUrl: string) {
         expiresAt: null,
         status: 'active',
       },
+      {
+        id: 'key_2',
+        name: 'messages-only',
+        hash: hashApiKey(pepper, MESSAGES_ONLY_KEY),
+        prefix: 'sk-switchyard',
+        orgId: 'org_1',
+        teamId: null,
+        projectId: null,
+        environment: null,
+        userId: null,
+        tags: {},
+        allowedModels: null,
+        scopes: ['messages'],
+        expiresAt: null,
+        status: 'active',
+      },
     ],
   })
 }
@@ -183,6 +200,23 @@ describe('POST /v1/messages', () => {
       max_completion_tokens: 100,
       stream: false,
     })
+  })
+
+  it('lets a key scoped to messages call only the messages API', async () => {
+    expect((await post('/v1/messages', hello, { 'x-api-key': MESSAGES_ONLY_KEY })).status).toBe(200)
+    const counted = await post('/v1/messages/count_tokens', hello, { 'x-api-key': MESSAGES_ONLY_KEY })
+    expect(counted.status).toBe(200)
+    const bearer = { authorization: `Bearer ${MESSAGES_ONLY_KEY}` }
+    const chat = await post(
+      '/v1/chat/completions',
+      { model: 'claude-sonnet', messages: [{ role: 'user', content: 'x' }] },
+      bearer,
+    )
+    expect(chat.status).toBe(403)
+    expect(await chat.json()).toMatchObject({ error: { type: 'permission_error', code: 'scope_not_allowed' } })
+    const models = await app.request('/v1/models', { headers: bearer })
+    expect(models.status).toBe(403)
+    expect((await app.request('/v1/models', { headers: { authorization: `Bearer ${API_KEY}` } })).status).toBe(200)
   })
 
   it('streams Anthropic events', async () => {

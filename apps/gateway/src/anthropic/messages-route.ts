@@ -43,7 +43,7 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
     const startedAtMs = deps.now()
     let requestId: string | undefined
     try {
-      const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest)
+      const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest, 'messages')
       requestId = admitted.requestId
       return await proxyMessage(deps, c, admitted, startedAt, startedAtMs)
     } catch (error) {
@@ -52,7 +52,7 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
   })
   app.post(COUNT_TOKENS_ROUTE, async (c) => {
     try {
-      const { body, requestId } = await admitRequest(deps, c.req.raw, AnthropicCountTokensRequest)
+      const { body, requestId } = await admitRequest(deps, c.req.raw, AnthropicCountTokensRequest, 'messages')
       return c.json({ input_tokens: estimateInputTokens(body) }, 200, {
         'x-request-id': requestId,
         'x-switchyard-warning': 'input_tokens is an estimate (about 4 characters per token), not a provider count',

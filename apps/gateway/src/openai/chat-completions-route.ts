@@ -33,7 +33,7 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const startedAtMs = deps.now()
-    const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest)
+    const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest, 'chat')
     const metered = meteredRequest(admitted, 'chat.completions', admitted.body.stream === true, startedAtMs)
     const finish: Finish = (status, provider, upstreamMs) => {
       const durationMs = performance.now() - startedAt

@@ -25,7 +25,7 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const startedAtMs = deps.now()
-    const admitted = await admitRequest(deps, c.req.raw, EmbeddingsRequest)
+    const admitted = await admitRequest(deps, c.req.raw, EmbeddingsRequest, 'embeddings')
     const metered = meteredRequest(admitted, 'embeddings', false, startedAtMs)
     const upstreamStartedAt = performance.now()
     const finish = (status: number, provider: string) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { KeyScope } from '@switchyard/contracts'
 import { ServiceUnavailableError } from '@switchyard/http-server'
 import type { z } from 'zod'
 import { ModelNotFoundError, PermissionDeniedError } from '../gateway-errors.ts'
@@ -29,6 +30,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   deps: AdmissionDeps,
   request: Request,
   schema: S,
+  scope: KeyScope,
 ): Promise<Admitted<z.infer<S>>> {
   const requestId = requestIdOf(request.headers)
   const loaded = deps.snapshots.current
@@ -36,6 +38,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
     throw new ServiceUnavailableError('The gateway has not loaded its policy yet; retry shortly.', 'not_ready')
   const { policy } = loaded
   const key = await authenticateCaller(deps, loaded, request.headers)
+  checkScope(key, scope)
   const body = await readJsonBody(request, schema, deps.maxBodyBytes)
   const model = policy.models.get(body.model)
   if (!model) throw new ModelNotFoundError(body.model)
@@ -43,6 +46,20 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
     throw new PermissionDeniedError(`This key may not use the model \`${model.name}\`.`, 'model_not_allowed', 'model')
   }
   return { requestId, policy, key, body, model }
+}
+
+const SCOPE_APIS: Record<KeyScope, string> = {
+  chat: '/v1/chat/completions',
+  messages: '/v1/messages',
+  embeddings: '/v1/embeddings',
+  models: '/v1/models',
+}
+
+/** A key with scopes may call only those APIs. */
+export function checkScope(key: RuntimeKey, scope: KeyScope): void {
+  if (key.scopes && !key.scopes.has(scope)) {
+    throw new PermissionDeniedError(`This key may not call ${SCOPE_APIS[scope]}.`, 'scope_not_allowed')
+  }
 }
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/

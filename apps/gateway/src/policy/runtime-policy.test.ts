@@ -70,6 +70,7 @@ function key(id: string, secret: string, overrides: Record<string, unknown> = {}
     userId: null,
     tags: { app: 'search' },
     allowedModels: null,
+    scopes: null,
     expiresAt: null,
     status: 'active',
     ...overrides,

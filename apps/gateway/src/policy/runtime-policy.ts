@@ -1,6 +1,7 @@
 import {
   DEFAULT_FALLBACK_ON,
   type FallbackCondition,
+  type KeyScope,
   type PolicySnapshot,
   ProviderCredentials,
   type ProviderTarget,
@@ -78,6 +79,8 @@ export interface RuntimeKey {
   readonly allowedModels: ReadonlySet<string> | null
   readonly expiresAtMs: number | null
   readonly status: SnapshotKey['status']
+  /** The APIs the key may call; null or absent: all of them. */
+  readonly scopes?: ReadonlySet<KeyScope> | null
   /** Set when the caller presented a JWT instead of a key (then `id` names the issuer, and no key id is metered). */
   readonly jwt?: { readonly issuerId: string; readonly roles: readonly string[] }
 }
@@ -213,6 +216,7 @@ function compileKeys(snapshot: PolicySnapshot): Map<string, RuntimeKey> {
       allowedModels: intersectAllowLists(key.allowedModels, teamAllowed),
       expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
       status: key.status,
+      scopes: key.scopes === null ? null : new Set(key.scopes),
     })
   }
   return keysByHash
