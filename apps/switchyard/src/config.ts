@@ -28,3 +28,14 @@ export type EmbeddedConfig = z.infer<typeof EmbeddedConfig>
 export function readEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): EmbeddedConfig {
   return EmbeddedConfig.parse(env)
 }
+
+/** Where the `apply` and `export` commands reach the control plane's admin API, and with what token. */
+export const AdminClientConfig = z.object({
+  SWITCHYARD_CONTROL_PLANE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8081'),
+  SWITCHYARD_ADMIN_TOKEN: z.string().min(1).optional(),
+})
+export type AdminClientConfig = z.infer<typeof AdminClientConfig>
+
+export function readAdminClientConfig(env: NodeJS.ProcessEnv = process.env): AdminClientConfig {
+  return AdminClientConfig.parse(env)
+}

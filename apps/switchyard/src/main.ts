@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfigFile, resolveEnvRefs } from '@switchyard/config'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
-import { readEmbeddedConfig } from './config.ts'
+import { AdminApiError, runApply, runExport } from './cli-config-commands.ts'
+import { readAdminClientConfig, readEmbeddedConfig } from './config.ts'
 import { printStartBanner } from './start-banner.ts'
 import { startEmbedded } from './start-embedded.ts'
 
@@ -12,6 +13,11 @@ Commands:
                             ingester on PGlite, the in-process bus and embedded ClickHouse, on local disk.
                             Reads SWITCHYARD_CONFIG (default: the demo config) and SWITCHYARD_DATA_DIR.
   validate -f <file>        Check a config file. Exit code 0 if valid, 2 if not, with every problem listed.
+  apply -f <file> [--dry-run] [--prune]
+                            Apply a config file through the control plane's admin API and print the diff
+                            (--dry-run: only show it; --prune: also delete what the file no longer lists).
+                            Reads SWITCHYARD_CONTROL_PLANE_URL and SWITCHYARD_ADMIN_TOKEN.
+  export [-o <file>]        Print the control plane's state as a config file (or write it to <file>).
   help                      Show this help.
 `
 
@@ -23,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
       return await start()
     case 'validate':
       return await validate(rest)
+    case 'apply':
+      return await runApply(rest, readAdminClientConfig(), cliOutput)
+    case 'export':
+      return await runExport(rest, readAdminClientConfig(), cliOutput)
     case 'help':
     case '--help':
     case '-h':
@@ -33,6 +43,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`)
       return 2
   }
+}
+
+const cliOutput = {
+  stdout: (text: string) => void process.stdout.write(text),
+  stderr: (text: string) => void process.stderr.write(text),
 }
 
 async function validate(args: string[]): Promise<number> {
@@ -68,6 +83,10 @@ async function start(): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof AdminApiError) {
+      process.stderr.write(`switchyard: ${error.message}\n`)
+      process.exit(error.exitCode)
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`)
       process.exit(error.exitCode)
