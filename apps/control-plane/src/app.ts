@@ -1,5 +1,7 @@
 import type { DatabaseHandle } from '@switchyard/db'
 import { healthRoutes, installErrorHandling, type Logger } from '@switchyard/http-server'
+import type { PricingCatalog } from '@switchyard/pricing'
+import type { Keyring } from '@switchyard/secrets'
 import { Hono } from 'hono'
 import { createAdminApi } from './api/admin-api.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
@@ -11,6 +13,9 @@ export interface ControlPlaneDeps {
   readonly lastPublishedRevision: () => number | undefined
   /** Pepper of the keyed API key hashes, shared with the gateways. */
   readonly keyPepper: Buffer
+  /** Encrypts provider credentials (shared with the gateways). */
+  readonly keyring: Keyring
+  readonly pricing: PricingCatalog
   readonly bootstrapToken?: string | undefined
   readonly verifyAdminToken?: AdminTokenVerifier | undefined
   /** Called after every committed change, to publish a new snapshot. */
@@ -35,6 +40,8 @@ export function createControlPlaneApp(deps: ControlPlaneDeps): Hono {
     createAdminApi({
       db: deps.database.db,
       keyPepper: deps.keyPepper,
+      keyring: deps.keyring,
+      pricing: deps.pricing,
       bootstrapToken: deps.bootstrapToken,
       verifyToken: deps.verifyAdminToken,
       onChange: deps.onChange,

@@ -66,6 +66,8 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
       log: deps.log,
       lastPublishedRevision: () => lastPublished().revision,
       keyPepper: deps.secrets.keyPepper,
+      keyring: deps.secrets.keyring,
+      pricing: loadPricingCatalog(),
       bootstrapToken: deps.bootstrapToken,
       verifyAdminToken: deps.verifyAdminToken,
       onChange: () => publisher.schedule(),

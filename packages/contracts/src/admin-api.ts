@@ -1,11 +1,15 @@
 import { z } from 'zod'
 import { AlertThresholdsPct, BudgetWindow } from './budget-policy.ts'
+import { DeploymentWeight, UpstreamModel } from './deployment-fields.ts'
 import { EntityName, ModelName } from './entity-name.ts'
 import { JwtAlgorithm, JwtClaimMapping, JwtKeySource } from './jwt-issuer.ts'
+import { ModelPrice } from './model-price.ts'
+import { ProviderTarget } from './provider-target.ts'
+import { FallbackCondition, RetryPolicy, RouteStrategy, RouteTimeouts, routePolicyShape } from './route-policy.ts'
 import { BudgetScope, RateLimitScope, Tags } from './scope.ts'
 import { SnapshotOnExceed } from './snapshot-spend.ts'
 import { KeyScope, KeyStatus } from './snapshot-tenancy.ts'
-import { checkThroughputLimit, throughputLimitShape } from './throughput-limit.ts'
+import { checkThroughputLimit, ThroughputLimit, throughputLimitShape } from './throughput-limit.ts'
 import { TimeZone } from './time-zone.ts'
 import { MicroUsd } from './usd-amount.ts'
 
@@ -251,3 +255,88 @@ export const AdminIdentity = z
     memberships: z.array(z.object({ orgId: Id, teamId: Id.nullable(), role: AdminRole })),
   })
   .meta({ id: 'AdminIdentity' })
+
+/** Which secrets a provider has; their values are never shown again once written. */
+const MaskedCredentials = z
+  .record(z.string(), z.literal('********'))
+  .nullable()
+  .describe('The provider’s secrets by name, masked; null: it has none')
+
+export const Provider = z
+  .object({ ...meta, name: EntityName, target: ProviderTarget, credentials: MaskedCredentials })
+  .meta({ id: 'Provider' })
+export type Provider = z.infer<typeof Provider>
+/** Secrets by name, as the provider type needs them (`apiKey`; Bedrock: `accessKeyId`, `secretAccessKey`). */
+const CredentialsInput = z.record(z.string(), z.string().min(1))
+export const ProviderCreate = z.strictObject({
+  name: EntityName,
+  target: ProviderTarget,
+  credentials: CredentialsInput.nullish().describe('Encrypted at rest; never returned'),
+})
+export const ProviderUpdate = z
+  .strictObject({ name: EntityName, target: ProviderTarget, credentials: CredentialsInput.nullable() })
+  .partial()
+
+export const RouteView = z
+  .object({ ...meta, name: EntityName, ...routeViewShape(), fallbackModelIds: z.array(Id) })
+  .meta({ id: 'Route' })
+export const RouteCreate = z.strictObject({
+  name: EntityName,
+  ...routePolicyShape,
+  fallbackModelIds: z.array(Id).default([]).describe('Models tried in order when this one fails'),
+})
+export const RouteUpdate = z
+  .strictObject({
+    name: EntityName,
+    strategy: RouteStrategy,
+    retries: RetryPolicy,
+    timeouts: RouteTimeouts,
+    fallbackOn: z.array(FallbackCondition),
+    fallbackModelIds: z.array(Id),
+  })
+  .partial()
+
+function routeViewShape() {
+  return {
+    strategy: RouteStrategy,
+    retries: RetryPolicy,
+    timeouts: RouteTimeouts,
+    fallbackOn: z.array(FallbackCondition),
+  }
+}
+
+export const ModelView = z
+  .object({ ...meta, name: ModelName, routeId: Id.nullable().describe('Null: the default route policy') })
+  .meta({ id: 'Model' })
+export const ModelCreate = z.strictObject({ name: ModelName, routeId: Id.nullish() })
+export const ModelUpdate = z.strictObject({ name: ModelName, routeId: Id.nullable() }).partial()
+
+export const Deployment = z
+  .object({
+    ...meta,
+    modelId: Id,
+    providerId: Id,
+    upstreamModel: UpstreamModel,
+    weight: DeploymentWeight,
+    prices: ModelPrice,
+    limits: ThroughputLimit.nullable(),
+    position: z.int().nonnegative(),
+  })
+  .meta({ id: 'Deployment' })
+export const DeploymentCreate = z.strictObject({
+  modelId: Id,
+  providerId: Id,
+  upstreamModel: UpstreamModel,
+  weight: DeploymentWeight.default(1),
+  prices: ModelPrice.optional().describe('Absent: the pricing catalog’s price for this provider and model'),
+  limits: ThroughputLimit.nullish(),
+  position: z.int().nonnegative().default(0),
+})
+export const DeploymentUpdate = z
+  .strictObject({
+    weight: DeploymentWeight,
+    prices: ModelPrice,
+    limits: ThroughputLimit.nullable(),
+    position: z.int().nonnegative(),
+  })
+  .partial()

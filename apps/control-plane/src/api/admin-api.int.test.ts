@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto'
-import { type DatabaseHandle, openPostgres } from '@switchyard/db'
+import { type DatabaseHandle, openPostgres, providers } from '@switchyard/db'
 import { createLogger } from '@switchyard/http-server'
 import { startTestIssuer, type TestIssuer } from '@switchyard/jwt-auth/testing'
-import { hashApiKey } from '@switchyard/secrets'
+import { loadPricingCatalog } from '@switchyard/pricing'
+import { decryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { type PostgresServerHandle, startPostgresServer } from '@switchyard/test-services'
+import { eq } from 'drizzle-orm'
 import type { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createControlPlaneApp } from '../app.ts'
@@ -12,6 +14,8 @@ import { adminOidcVerifier } from '../auth/admin-oidc.ts'
 const BOOTSTRAP = `bootstrap-${randomBytes(24).toString('hex')}`
 const AUDIENCE = 'switchyard-admin'
 const keyPepper = randomBytes(32)
+const keyring = parseKeyring(`test-1:${randomBytes(32).toString('base64')}`)
+const UPSTREAM_SECRET = `sk-upstream-${randomBytes(12).toString('hex')}`
 
 let server: PostgresServerHandle
 let database: DatabaseHandle
@@ -60,6 +64,8 @@ beforeAll(async () => {
     log: createLogger('control-plane', 'silent'),
     lastPublishedRevision: () => undefined,
     keyPepper,
+    keyring,
+    pricing: loadPricingCatalog(),
     bootstrapToken: BOOTSTRAP,
     verifyAdminToken: adminOidcVerifier({
       issuer: idp.issuer,
@@ -402,6 +408,91 @@ describe('optimistic concurrency, pagination and audit', () => {
     const text = JSON.stringify(entries)
     expect(text).not.toContain(String(key.key))
     expect(text).not.toContain(hashApiKey(keyPepper, String(key.key)))
+  })
+})
+
+describe('the catalog: providers, routes, models, deployments', () => {
+  it('stores provider credentials encrypted, shows them masked, and never returns or audits them', async () => {
+    const target = { type: 'openai', baseUrl: 'https://api.openai.com/v1' }
+    const provider = await create('olga', '/api/providers', {
+      name: 'openai',
+      target,
+      credentials: { apiKey: UPSTREAM_SECRET },
+    })
+    expect(provider).toMatchObject({ target, credentials: { apiKey: '********' } })
+    const rows = await database.db
+      .select()
+      .from(providers)
+      .where(eq(providers.id, String(provider.id)))
+    expect(JSON.stringify(rows)).not.toContain(UPSTREAM_SECRET)
+    expect(decryptJson(keyring, rows[0]?.credentials as never, String(provider.id))).toEqual({
+      type: 'openai',
+      apiKey: UPSTREAM_SECRET,
+    })
+    const wrongShape = await call('olga', 'POST', '/api/providers', {
+      name: 'aws',
+      target: { type: 'bedrock', region: 'us-east-1' },
+      credentials: { apiKey: 'x' },
+    })
+    expect(wrongShape.status).toBe(400)
+    expect(wrongShape.body.error).toMatchObject({ param: 'credentials' })
+    const rotated = await call('olga', 'PATCH', `/api/providers/${provider.id}`, {
+      credentials: { apiKey: `${UPSTREAM_SECRET}-2` },
+    })
+    expect(rotated.status).toBe(200)
+    expect(rotated.body.version).toBe(2)
+    const everything = JSON.stringify([
+      await call('alice', 'GET', `/api/providers/${provider.id}`),
+      await call('olga', 'GET', '/api/providers'),
+      await call('olga', 'GET', `/api/audit-log?resourceId=${provider.id}`),
+    ])
+    expect(everything).not.toContain(UPSTREAM_SECRET)
+    ids.provider = String(provider.id)
+  })
+
+  it('team admins and members read the catalog; only org admins change it', async () => {
+    expect((await call('carol', 'GET', `/api/providers/${ids.provider}`)).status).toBe(200)
+    expect((await call('alice', 'POST', '/api/models', { name: 'sneaky' })).status).toBe(403)
+    expect((await call('alice', 'PATCH', `/api/providers/${ids.provider}`, { name: 'mine' })).status).toBe(403)
+  })
+
+  it('prices a deployment from the catalog when none is given, and refuses an unknown model without prices', async () => {
+    const model = await create('olga', '/api/models', { name: 'gpt-4o-mini' })
+    const priced = await create('olga', '/api/deployments', {
+      modelId: model.id,
+      providerId: ids.provider,
+      upstreamModel: 'gpt-4o-mini',
+    })
+    expect(priced.prices).toMatchObject({ inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 })
+    const unknown = await call('olga', 'POST', '/api/deployments', {
+      modelId: model.id,
+      providerId: ids.provider,
+      upstreamModel: 'my-finetune',
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body.error).toMatchObject({ param: 'prices' })
+    const twin = await call('olga', 'POST', '/api/deployments', {
+      modelId: model.id,
+      providerId: ids.provider,
+      upstreamModel: 'gpt-4o-mini',
+    })
+    expect(twin.status).toBe(409)
+    const route = await create('olga', '/api/routes', {
+      name: 'resilient',
+      strategy: 'least-latency',
+      fallbackModelIds: [model.id],
+    })
+    expect(route).toMatchObject({
+      strategy: 'least-latency',
+      retries: { maxAttempts: 2 },
+      fallbackOn: expect.any(Array),
+    })
+    expect(
+      (await call('olga', 'POST', '/api/routes', { name: 'dangling', fallbackModelIds: ['model_nope'] })).status,
+    ).toBe(400)
+    const inUse = await call('olga', 'DELETE', `/api/models/${model.id}`)
+    expect(inUse.status).toBe(400)
+    expect(inUse.body.error).toMatchObject({ message: expect.stringContaining('resilient') })
   })
 })
 

@@ -2,12 +2,20 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { AdminIdentity } from '@switchyard/contracts'
 import { type Database, memberships, users } from '@switchyard/db'
 import { HttpError } from '@switchyard/http-server'
+import type { PricingCatalog } from '@switchyard/pricing'
+import type { Keyring } from '@switchyard/secrets'
 import { eq } from 'drizzle-orm'
 import { bodyLimit } from 'hono/body-limit'
 import { type AdminEnv, type AdminTokenVerifier, adminAuth } from '../auth/admin-auth.ts'
 import { errorResponses, jsonContent } from './openapi-shared.ts'
 import { referencePage } from './reference-page.ts'
 import { registerAuditLog } from './resources/audit-resources.ts'
+import {
+  registerDeployments,
+  registerModels,
+  registerProviders,
+  registerRoutes,
+} from './resources/catalog-resources.ts'
 import { registerKeys } from './resources/key-resources.ts'
 import { registerMemberships, registerUsers } from './resources/people-resources.ts'
 import { registerBudgets, registerJwtIssuers, registerRateLimits } from './resources/policy-resources.ts'
@@ -16,6 +24,10 @@ import { registerOrgs, registerProjects, registerTeams } from './resources/tenan
 export interface AdminApiDeps {
   readonly db: Database
   readonly keyPepper: Buffer
+  /** Encrypts provider credentials written through the API. */
+  readonly keyring: Keyring
+  /** Prices deployments created without prices. */
+  readonly pricing: PricingCatalog
   readonly bootstrapToken?: string | undefined
   readonly verifyToken?: AdminTokenVerifier | undefined
   /** Called after every committed change. */
@@ -102,6 +114,11 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono<AdminEnv> {
   registerJwtIssuers(app, resourceDeps)
   registerRateLimits(app, resourceDeps)
   registerBudgets(app, resourceDeps)
+  const catalogDeps = { ...resourceDeps, keyring: deps.keyring, pricing: deps.pricing }
+  registerProviders(app, catalogDeps)
+  registerRoutes(app, resourceDeps)
+  registerModels(app, resourceDeps)
+  registerDeployments(app, catalogDeps)
   registerAuditLog(app, resourceDeps)
   return app
 }

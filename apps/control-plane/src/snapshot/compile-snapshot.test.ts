@@ -144,6 +144,36 @@ describe('compileSnapshot', () => {
     expect(before.budgets[0]?.windowStartsAt).toBe('2026-03-22T23:00:00.000Z')
   })
 
+  it('leaves out a model without deployments, and the fallbacks, model limits and downgrades that name it', () => {
+    const withoutSmall = {
+      ...state,
+      deployments: state.deployments.filter((d) => d.modelId !== 'model_small'),
+      rateLimits: [
+        ...state.rateLimits,
+        {
+          id: 'rl_model',
+          name: 'small-rpm',
+          scope: { kind: 'model' as const, id: 'model_small' },
+          requestsPerMinute: 5,
+          tokensPerMinute: null,
+        },
+      ],
+    }
+    const snapshot = compileSnapshot(withoutSmall, 3, new Date('2026-03-15T12:00:00Z'))
+    expect(snapshot.models.map((m) => m.id)).toEqual(['model_big'])
+    expect(snapshot.routes[0]?.fallbackModelIds).toEqual([])
+    expect(snapshot.rateLimits.map((limit) => limit.id)).not.toContain('rl_model')
+    expect(snapshot.budgets[0]?.onExceed).toEqual({ action: 'reject' })
+    // With its deployment back, the model and everything naming it return.
+    const whole = compileSnapshot(
+      { ...withoutSmall, deployments: state.deployments },
+      4,
+      new Date('2026-03-15T12:00:00Z'),
+    )
+    expect(whole.rateLimits.map((limit) => limit.id)).toContain('rl_model')
+    expect(whole.budgets[0]?.onExceed).toEqual({ action: 'downgrade', modelId: 'model_small' })
+  })
+
   it('refuses a budget whose scope names a team that is not there', () => {
     const dangling = {
       ...state,

@@ -96,6 +96,10 @@ const byId = <T extends { id: string }>(rows: ReadonlyArray<T>): T[] => [...rows
  * its spend baseline is 0 until usage feeds back into the control plane.
  */
 export function compileSnapshot(state: PolicyState, revision: number, generatedAt: Date): PolicySnapshot {
+  const served = compileModels(state)
+  // Models that exist but cannot serve; an id naming no model at all is left for the schema to refuse.
+  const servedIds = new Set(served.map((model) => model.id))
+  const unserved = new Set(state.models.map((model) => model.id).filter((id) => !servedIds.has(id)))
   return PolicySnapshot.parse({
     schemaVersion: SNAPSHOT_SCHEMA_VERSION,
     revision,
@@ -106,21 +110,25 @@ export function compileSnapshot(state: PolicyState, revision: number, generatedA
     keys: byId(state.keys).map(compileKey),
     jwtIssuers: byId(state.jwtIssuers).map((issuer) => ({ ...issuer })),
     providers: byId(state.providers).map(({ id, name, target, credentials }) => ({ id, name, target, credentials })),
-    models: compileModels(state),
+    models: served,
     routes: byId(state.routes).map(({ id, name, policy, fallbackModelIds }) => ({
       id,
       name,
       ...policy,
-      fallbackModelIds,
+      fallbackModelIds: fallbackModelIds.filter((modelId) => !unserved.has(modelId)),
     })),
-    rateLimits: byId(state.rateLimits).map(({ id, name, scope, requestsPerMinute, tokensPerMinute }) => ({
-      id,
-      name,
-      scope,
-      ...(requestsPerMinute === null ? {} : { requestsPerMinute }),
-      ...(tokensPerMinute === null ? {} : { tokensPerMinute }),
-    })),
-    budgets: byId(state.budgets).map((budget) => compileBudget(budget, generatedAt)),
+    rateLimits: byId(state.rateLimits)
+      .filter(({ scope }) => scope.kind !== 'model' || !unserved.has(scope.id))
+      .map(({ id, name, scope, requestsPerMinute, tokensPerMinute }) => ({
+        id,
+        name,
+        scope,
+        ...(requestsPerMinute === null ? {} : { requestsPerMinute }),
+        ...(tokensPerMinute === null ? {} : { tokensPerMinute }),
+      })),
+    budgets: byId(state.budgets).map((budget) =>
+      compileBudget(unservedDowngradeRejects(budget, unserved), generatedAt),
+    ),
   })
 }
 
@@ -158,23 +166,41 @@ function compileKey(key: PolicyState['keys'][number]) {
   }
 }
 
-// A model needs at least one deployment; the schema refuses one without, and applies always
-// give it one.
+/**
+ * A budget cannot downgrade to a model that is not served (it has no deployments yet): until it
+ * has, the budget rejects once spent, the safe reading of "do not spend more".
+ */
+function unservedDowngradeRejects<B extends PolicyState['budgets'][number]>(
+  budget: B,
+  unserved: ReadonlySet<string>,
+): B {
+  const { onExceed } = budget
+  if (onExceed.action !== 'downgrade' || !unserved.has(onExceed.modelId)) return budget
+  return { ...budget, onExceed: { action: 'reject' } }
+}
+
+/**
+ * Models with their deployments in position order. A model without deployments (created through
+ * the admin API before its first deployment) cannot serve, so it is left out, and fallbacks and
+ * model-scoped limits that name it with it.
+ */
 function compileModels(state: PolicyState): SnapshotModel[] {
   const byModel = Map.groupBy(state.deployments, (deployment) => deployment.modelId)
-  return byId(state.models).map(({ id, name, routeId }) => ({
-    id,
-    name,
-    routeId,
-    deployments: [...(byModel.get(id) ?? [])]
-      .sort((a, b) => a.position - b.position || compareIds(a, b))
-      .map(({ id, providerId, upstreamModel, weight, prices, limits }) => ({
-        id,
-        providerId,
-        upstreamModel,
-        weight,
-        prices,
-        limits,
-      })),
-  }))
+  return byId(state.models)
+    .filter(({ id }) => byModel.has(id))
+    .map(({ id, name, routeId }) => ({
+      id,
+      name,
+      routeId,
+      deployments: [...(byModel.get(id) ?? [])]
+        .sort((a, b) => a.position - b.position || compareIds(a, b))
+        .map(({ id, providerId, upstreamModel, weight, prices, limits }) => ({
+          id,
+          providerId,
+          upstreamModel,
+          weight,
+          prices,
+          limits,
+        })),
+    }))
 }
