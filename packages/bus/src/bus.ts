@@ -1,11 +1,22 @@
 import type { CounterDelta } from '@switchyard/contracts'
 import type { BusStats } from './bus-stats.ts'
 
+/**
+ * Independent snapshot channels, each with its own current pointer, bodies and revision order:
+ * `policy` carries the whole compiled policy; `keys` carries the small key overlay published on
+ * top of a policy snapshot, so a key change travels in milliseconds even when the whole policy
+ * is tens of megabytes.
+ */
+export const SNAPSHOT_CHANNELS = ['policy', 'keys'] as const
+export type SnapshotChannel = (typeof SNAPSHOT_CHANNELS)[number]
+
 /** A compiled policy snapshot as the control plane hands it to the bus. The bus never parses `body`. */
 export interface SnapshotToPublish {
-  /** Positive, strictly increasing across publishes. */
+  /** Positive, strictly increasing across publishes on the same channel. */
   readonly revision: number
   readonly body: Uint8Array
+  /** Default `policy`. */
+  readonly channel?: SnapshotChannel
 }
 
 /** A snapshot whose body matched its checksum. Treat `body` as read-only: it may be shared. */
@@ -82,14 +93,14 @@ export interface Bus {
    * the same body resolves with `isAlreadyCurrent: true`.
    */
   publishSnapshot(snapshot: SnapshotToPublish): Promise<PublishedSnapshot>
-  /** The current verified snapshot, or null when there is none (or it is corrupt: counted). */
-  latestSnapshot(): Promise<Snapshot | null>
+  /** The current verified snapshot of a channel (default `policy`), or null when there is none (or it is corrupt: counted). */
+  latestSnapshot(channel?: SnapshotChannel): Promise<Snapshot | null>
   /**
    * Yields the current snapshot first (if any), then newer ones in increasing revision order.
    * Snapshots are last-value state: a watcher that falls behind gets the newest revision and
    * may skip intermediate ones. Stale, corrupt and invalid ones are skipped and counted.
    */
-  watchSnapshots(): AsyncIterableIterator<Snapshot>
+  watchSnapshots(channel?: SnapshotChannel): AsyncIterableIterator<Snapshot>
 
   /** Resolves once the event is durably stored. Rejects with `UsagePublishError` (spool and retry). */
   publishUsage(event: UsageToPublish): Promise<UsagePublishResult>

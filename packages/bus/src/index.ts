@@ -3,12 +3,14 @@ export type {
   ConsumeUsageOptions,
   PublishedSnapshot,
   Snapshot,
+  SnapshotChannel,
   SnapshotToPublish,
   UsageDeadLetter,
   UsageMessage,
   UsagePublishResult,
   UsageToPublish,
 } from './bus.ts'
+export { SNAPSHOT_CHANNELS } from './bus.ts'
 export type { BusClock } from './bus-clock.ts'
 export {
   BusClosedError,
