@@ -5,6 +5,7 @@ import { BusClosedError, BusError, UsagePublishError } from './bus-errors.ts'
 import {
   ConsumeUsageInput,
   parseBusInput,
+  SnapshotChannelInput,
   SnapshotToPublishInput,
   toHeaderSafeReason,
   UsageDeadLetterInput,
@@ -51,15 +52,17 @@ export function assembleBus(options: AssembleBusOptions): Bus {
       return publishSnapshotToStore(ports.snapshots, stats, input, options)
     },
 
-    async latestSnapshot() {
+    async latestSnapshot(channel) {
       assertOpen('read the latest snapshot')
-      return readLatestSnapshot(ports.snapshots, stats, options)
+      const valid = parseBusInput(SnapshotChannelInput, channel, 'snapshot channel')
+      return readLatestSnapshot(ports.snapshots, valid, stats, options)
     },
 
-    watchSnapshots() {
+    watchSnapshots(channel) {
       assertOpen('watch snapshots')
+      const valid = parseBusInput(SnapshotChannelInput, channel, 'snapshot channel')
       return untilLeftOrClosed(lifetime.signal, (signal) =>
-        watchVerifiedSnapshots(ports.snapshots, signal, stats, options),
+        watchVerifiedSnapshots(ports.snapshots, valid, signal, stats, options),
       )
     },
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest'
 import type { BusHarness, MakeBusHarness } from './conformance-harness.ts'
 import { describeCounterAndLifecycleCases } from './conformance-lifecycle-cases.ts'
 import { describeSnapshotCases } from './conformance-snapshot-cases.ts'
+import { describeSnapshotChannelCases } from './conformance-snapshot-channel-cases.ts'
 import { describeUsageCases } from './conformance-usage-cases.ts'
 
 export type { BusHarness, MakeBusHarness } from './conformance-harness.ts'
@@ -29,6 +30,7 @@ export function runBusConformance(name: string, makeHarness: MakeBusHarness): vo
     })
 
     describeSnapshotCases(harness)
+    describeSnapshotChannelCases(harness)
     describeUsageCases(harness)
     describeCounterAndLifecycleCases(harness)
   })

@@ -1,5 +1,6 @@
 import { COUNTER_DELTA_MAX_ENTRIES, COUNTER_DELTA_SCHEMA_VERSION, type CounterDelta } from '@switchyard/contracts'
 import { describe, expect, it } from 'vitest'
+import type { SnapshotChannel } from './bus.ts'
 import { InvalidBusInputError, SnapshotTooLargeError } from './bus-errors.ts'
 import { toHeaderSafeReason } from './bus-inputs.ts'
 import { decodeCounterDelta, encodeCounterDelta } from './counter-delta-codec.ts'
@@ -15,6 +16,13 @@ describe('bus inputs', () => {
     await expect(bus.publishUsage({ id: 'has space', body: bytes('x') })).rejects.toBeInstanceOf(InvalidBusInputError)
     await expect(bus.publishSnapshot({ revision: 0, body: bytes('x') })).rejects.toBeInstanceOf(InvalidBusInputError)
     await expect(bus.publishSnapshot({ revision: 1.5, body: bytes('x') })).rejects.toBeInstanceOf(InvalidBusInputError)
+    const unknownChannel = 'budgets' as SnapshotChannel
+    await expect(bus.publishSnapshot({ revision: 1, body: bytes('x'), channel: unknownChannel })).rejects.toThrow(
+      /Invalid snapshot: channel:/,
+    )
+    await expect(bus.latestSnapshot(unknownChannel)).rejects.toBeInstanceOf(InvalidBusInputError)
+    expect(() => bus.watchSnapshots(unknownChannel)).toThrow(InvalidBusInputError)
+    expect(await bus.latestSnapshot()).toBeNull()
     expect(() => bus.consumeUsage({ durableName: 'with.dot', maxBatch: 1, ackWaitMs: 1_000 })).toThrow(
       InvalidBusInputError,
     )

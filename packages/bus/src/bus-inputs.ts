@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { SNAPSHOT_CHANNELS } from './bus.ts'
 import { InvalidBusInputError } from './bus-errors.ts'
 import type { ValidConsumeUsageOptions } from './transport-ports.ts'
 
@@ -11,7 +12,15 @@ const MessageId = z
 
 const Body = z.instanceof(Uint8Array)
 
-export const SnapshotToPublishInput = z.object({ revision: z.int().positive(), body: Body })
+/** A channel the caller may omit: the policy channel is the default. */
+export const SnapshotChannelInput = z.enum(SNAPSHOT_CHANNELS).default('policy')
+
+export const SnapshotToPublishInput = z.object({
+  revision: z.int().positive(),
+  body: Body,
+  channel: SnapshotChannelInput,
+})
+export type ValidSnapshotToPublish = z.output<typeof SnapshotToPublishInput>
 
 export const UsageToPublishInput = z.object({ id: MessageId, body: Body })
 

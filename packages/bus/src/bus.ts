@@ -88,9 +88,9 @@ export interface Bus {
   readonly name: string
 
   /**
-   * Stores the body, then makes it current. Rejects with `StaleSnapshotError` when the
-   * revision is not newer than the current one; publishing the current revision again with
-   * the same body resolves with `isAlreadyCurrent: true`.
+   * Stores the body, then makes it current on its channel. Rejects with `StaleSnapshotError`
+   * when the revision is not newer than the channel's current one; publishing the current
+   * revision again with the same body resolves with `isAlreadyCurrent: true`.
    */
   publishSnapshot(snapshot: SnapshotToPublish): Promise<PublishedSnapshot>
   /** The current verified snapshot of a channel (default `policy`), or null when there is none (or it is corrupt: counted). */

@@ -1,4 +1,4 @@
-import type { Bus } from './bus.ts'
+import type { Bus, SnapshotChannel } from './bus.ts'
 
 /**
  * What a transport's test file hands `runBusConformance`: fresh buses ("pods") sharing one
@@ -7,8 +7,8 @@ import type { Bus } from './bus.ts'
 export interface BusHarness {
   /** A new bus, i.e. a new pod, on the transport every bus of this harness shares. */
   createBus(name: string): Promise<Bus>
-  /** Stores an object and makes `pointer` current as-is, bypassing the publisher's checks. */
-  writeRawSnapshot(objectName: string, body: Uint8Array, pointer: Uint8Array): Promise<void>
+  /** Stores an object and makes `pointer` the channel's (default `policy`) current one as-is, bypassing the publisher's checks. */
+  writeRawSnapshot(objectName: string, body: Uint8Array, pointer: Uint8Array, channel?: SnapshotChannel): Promise<void>
   /** Broadcasts a counter payload as-is; resolves once the transport has it. */
   publishRawCounterPayload(payload: Uint8Array): Promise<void>
   /** Dead letters the transport holds, oldest first. */

@@ -33,7 +33,7 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
   })
 
   describe('lifecycle', () => {
-    it('survives a transport restart with a snapshot watcher and a usage consumer open', async (context) => {
+    it('survives a transport restart with snapshot watchers and a usage consumer open', async (context) => {
       const restartTransport = harness().restartTransport
       if (!restartTransport) {
         context.skip('this transport cannot restart')
@@ -42,9 +42,12 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
       const controlPlane = await harness().createBus('control-plane')
       const pod = await harness().createBus('pod')
       const watcher = new Reader(pod.watchSnapshots())
+      const keysWatcher = new Reader(pod.watchSnapshots('keys'))
       const consumer = new Reader(pod.consumeUsage({ durableName: 'restart', maxBatch: 10, ackWaitMs: 5_000 }))
       await controlPlane.publishSnapshot({ revision: 1, body: bytes('before') })
       expect((await watcher.take()).revision).toBe(1)
+      await controlPlane.publishSnapshot({ revision: 1, body: bytes('keys before'), channel: 'keys' })
+      expect((await keysWatcher.take()).revision).toBe(1)
       await controlPlane.publishUsage({ id: 'before-restart', body: bytes('b') })
       const before = await consumer.take(10_000)
       expect(before.id).toBe('before-restart')
@@ -56,6 +59,9 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
       const after = await watcher.take(30_000)
       expect(after.revision).toBe(2)
       expect(text(after.body)).toBe('after')
+      await eventually(() => controlPlane.publishSnapshot({ revision: 2, body: bytes('keys after'), channel: 'keys' }))
+      const keysAfter = await keysWatcher.take(30_000)
+      expect(text(keysAfter.body)).toBe('keys after')
       const ids = ['after-restart-1', 'after-restart-2', 'after-restart-3']
       for (const id of ids) await eventually(() => controlPlane.publishUsage({ id, body: bytes(id) }))
       const received: string[] = []
@@ -71,6 +77,7 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
       const pod = await harness().createBus('pod')
       const loops = [
         drainLoop(pod.watchSnapshots()),
+        drainLoop(pod.watchSnapshots('keys')),
         drainLoop(pod.consumeUsage({ durableName: 'closing', maxBatch: 1, ackWaitMs: 1_000 })),
         drainLoop(pod.subscribeCounters()),
       ]

@@ -12,9 +12,9 @@ runBusConformance('in-process', async () => {
       buses.push(bus)
       return bus
     },
-    async writeRawSnapshot(objectName, body, pointer) {
+    async writeRawSnapshot(objectName, body, pointer, channel) {
       transport.writeRawSnapshotObject(objectName, body)
-      transport.writeRawSnapshotPointer(pointer)
+      transport.writeRawSnapshotPointer(pointer, channel)
     },
     async publishRawCounterPayload(payload) {
       transport.publishRawCounterPayload(payload)

@@ -14,7 +14,7 @@ export interface InProcessBusOptions extends InProcessTransportOptions {
   readonly name?: string
   /** Share one transport between several buses ("pods" in one process). Default: a private one. */
   readonly transport?: InProcessTransport
-  /** Snapshot bodies kept, the current one included. Default 3. */
+  /** Snapshot bodies kept per channel, the current one included. Default 3. */
   readonly keepSnapshotObjects?: number
   /** Default 512 MiB. */
   readonly maxSnapshotBytes?: number

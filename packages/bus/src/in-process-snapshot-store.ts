@@ -1,29 +1,39 @@
 import { LatestEntrySlot } from './latest-entry-slot.ts'
 import type { PointerEntry, SnapshotStorePort } from './transport-ports.ts'
 
-/** The in-process twin of the KV pointer bucket plus the object store. */
+interface PointerListener {
+  readonly pointerKey: string
+  readonly onEntry: (entry: PointerEntry) => void
+}
+
+/**
+ * The in-process twin of the KV pointer bucket plus the object store. Like a KV bucket, one
+ * sequence counts the writes to every key.
+ */
 export class InProcessSnapshotStore implements SnapshotStorePort {
   readonly #objects = new Map<string, Uint8Array>()
-  #pointer: PointerEntry | null = null
+  readonly #pointers = new Map<string, PointerEntry>()
   #sequence = 0
-  readonly #listeners = new Set<(entry: PointerEntry) => void>()
+  readonly #listeners = new Set<PointerListener>()
 
-  async readPointer(): Promise<PointerEntry | null> {
-    return this.#pointer
+  async readPointer(pointerKey: string): Promise<PointerEntry | null> {
+    return this.#pointers.get(pointerKey) ?? null
   }
 
-  async swapPointer(value: Uint8Array, expectedSequence: number | null): Promise<boolean> {
-    if ((this.#pointer?.sequence ?? null) !== expectedSequence) return false
-    this.writePointer(value)
+  async swapPointer(pointerKey: string, value: Uint8Array, expectedSequence: number | null): Promise<boolean> {
+    if ((this.#pointers.get(pointerKey)?.sequence ?? null) !== expectedSequence) return false
+    this.writePointer(pointerKey, value)
     return true
   }
 
   /** Unconditional write (also the raw test hook). */
-  writePointer(value: Uint8Array): void {
+  writePointer(pointerKey: string, value: Uint8Array): void {
     this.#sequence += 1
     const entry = { sequence: this.#sequence, value: value.slice() }
-    this.#pointer = entry
-    for (const listener of this.#listeners) listener(entry)
+    this.#pointers.set(pointerKey, entry)
+    for (const listener of this.#listeners) {
+      if (listener.pointerKey === pointerKey) listener.onEntry(entry)
+    }
   }
 
   async putObject(name: string, body: Uint8Array): Promise<void> {
@@ -47,14 +57,15 @@ export class InProcessSnapshotStore implements SnapshotStorePort {
     this.#objects.delete(name)
   }
 
-  async *watchPointer(signal: AbortSignal): AsyncGenerator<PointerEntry, void, undefined> {
+  async *watchPointer(pointerKey: string, signal: AbortSignal): AsyncGenerator<PointerEntry, void, undefined> {
     const slot = new LatestEntrySlot<PointerEntry>()
-    const listener = (entry: PointerEntry) => slot.offer(entry)
+    const listener: PointerListener = { pointerKey, onEntry: (entry) => slot.offer(entry) }
     const stop = () => slot.close()
     this.#listeners.add(listener)
     signal.addEventListener('abort', stop, { once: true })
     if (signal.aborted) stop()
-    if (this.#pointer) slot.offer(this.#pointer)
+    const current = this.#pointers.get(pointerKey)
+    if (current) slot.offer(current)
     try {
       for (;;) {
         const entry = await slot.take()

@@ -1,8 +1,9 @@
 import { NatsNames } from '@switchyard/contracts'
-import type { UsageDeadLetter } from './bus.ts'
+import type { SnapshotChannel, UsageDeadLetter } from './bus.ts'
 import { type BusClock, systemClock } from './bus-clock.ts'
 import { InProcessSnapshotStore } from './in-process-snapshot-store.ts'
 import { InProcessUsageLog } from './in-process-usage-log.ts'
+import { SNAPSHOT_CHANNEL_NAMES } from './snapshot-object-name.ts'
 
 export interface InProcessTransportOptions {
   /** Usage messages held at most; `publishUsage` rejects with `UsageQueueFullError` beyond. Default 100,000. */
@@ -28,8 +29,8 @@ export interface StoredDeadLetter extends UsageDeadLetter {
 export interface InProcessTransport {
   /** Stores a snapshot body under `name` as-is. */
   writeRawSnapshotObject(name: string, body: Uint8Array): void
-  /** Makes `value` the current snapshot pointer as-is, bypassing validation and ordering. */
-  writeRawSnapshotPointer(value: Uint8Array): void
+  /** Makes `value` the channel's (default `policy`) current pointer as-is, bypassing validation and ordering. */
+  writeRawSnapshotPointer(value: Uint8Array, channel?: SnapshotChannel): void
   /** Broadcasts a counter payload as-is. */
   publishRawCounterPayload(payload: Uint8Array): void
   /** Dead letters held, oldest first. */
@@ -76,7 +77,8 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
   }
   const transport: InProcessTransport = {
     writeRawSnapshotObject: (name, body) => hub.snapshots.writeObject(name, body),
-    writeRawSnapshotPointer: (value) => hub.snapshots.writePointer(value),
+    writeRawSnapshotPointer: (value, channel = 'policy') =>
+      hub.snapshots.writePointer(SNAPSHOT_CHANNEL_NAMES[channel].pointerKey, value),
     publishRawCounterPayload(payload) {
       for (const listener of hub.counterListeners) listener(payload)
     },

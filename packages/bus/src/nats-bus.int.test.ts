@@ -5,11 +5,13 @@ import { Objm } from '@nats-io/obj'
 import { connect } from '@nats-io/transport-node'
 import { NatsNames } from '@switchyard/contracts'
 import { type NatsServerHandle, startNatsServer } from '@switchyard/test-services'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Bus } from './bus.ts'
 import { type BusHarness, runBusConformance } from './bus-conformance.ts'
+import { bytes } from './conformance-helpers.ts'
 import { DeadLetterHeaders } from './dead-letter-headers.ts'
 import { createNatsBus } from './nats-bus.ts'
+import { SNAPSHOT_CHANNEL_NAMES } from './snapshot-object-name.ts'
 
 let server: NatsServerHandle
 
@@ -38,11 +40,11 @@ async function createNatsHarness(nats: NatsServerHandle): Promise<BusHarness> {
       buses.push(bus)
       return bus
     },
-    async writeRawSnapshot(objectName, body, pointer) {
+    async writeRawSnapshot(objectName, body, pointer, channel = 'policy') {
       const objects = await new Objm(admin).create(NatsNames.snapshotObjectStore)
       await objects.putBlob({ name: objectName }, body)
       const kv = await new Kvm(admin).create(NatsNames.snapshotPointerBucket)
-      await kv.put(NatsNames.snapshotPointerKey, pointer)
+      await kv.put(SNAPSHOT_CHANNEL_NAMES[channel].pointerKey, pointer)
     },
     async publishRawCounterPayload(payload) {
       admin.publish(NatsNames.counterDeltaSubject, payload)
@@ -89,6 +91,34 @@ async function resetJetStream(admin: NatsConnection): Promise<void> {
     .then((objects) => objects.destroy())
     .catch(() => false)
 }
+
+describe('NATS snapshot names', () => {
+  it('keeps the policy channel at key current with snapshot-<rev> bodies, the keys channel beside it', async () => {
+    const harness = await createNatsHarness(server)
+    try {
+      const controlPlane = await harness.createBus('control-plane')
+      await controlPlane.publishSnapshot({ revision: 4, body: bytes('policy') })
+      const keys = await controlPlane.publishSnapshot({ revision: 2, body: bytes('keys'), channel: 'keys' })
+
+      const admin = await connect({ servers: server.url, name: 'names-check' })
+      try {
+        const kv = await new Kvm(admin).open(NatsNames.snapshotPointerBucket)
+        // The literal, not the constant: renaming it would orphan every deployed pointer.
+        const policyPointer = (await kv.get('current'))?.json<{ revision: number; objectName: string }>()
+        expect(policyPointer).toMatchObject({ revision: 4, objectName: expect.stringMatching(/^snapshot-4-/) })
+        const keysPointer = (await kv.get(NatsNames.keysSnapshotPointerKey))?.json<{ objectName: string }>()
+        expect(keysPointer?.objectName).toBe(`keys-2-${keys.checksum.slice(0, 16)}`)
+        const objects = await new Objm(admin).open(NatsNames.snapshotObjectStore)
+        const names = (await objects.list()).map((info) => info.name).sort()
+        expect(names).toEqual([keysPointer?.objectName, policyPointer?.objectName].sort())
+      } finally {
+        await admin.close()
+      }
+    } finally {
+      await harness.dispose()
+    }
+  })
+})
 
 describe('NATS bus start-up', () => {
   it('lets several pods start at the same moment on a fresh server', async () => {

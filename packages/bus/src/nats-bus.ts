@@ -28,7 +28,7 @@ export interface NatsBusOptions {
   readonly requestTimeoutMs?: number
   /** Replicas of every stream, bucket and object store (1 on a single server, 3 in a cluster). Default 1. */
   readonly replicas?: number
-  /** Snapshot bodies kept, the current one included. Default 3. */
+  /** Snapshot bodies kept per channel, the current one included. Default 3. */
   readonly keepSnapshotObjects?: number
   /** Default 512 MiB. */
   readonly maxSnapshotBytes?: number

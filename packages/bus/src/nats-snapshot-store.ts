@@ -17,8 +17,9 @@ export interface NatsSnapshotStoreOptions {
 
 /**
  * Snapshot bodies in the object store (chunked, so far beyond the 1 MiB max payload), the
- * pointer to the current one in a KV bucket. Watchers follow the KV key and re-read it after
- * every reconnect, so a pod catches up on anything published while it was cut off.
+ * pointer to each channel's current one under its own key of a KV bucket. Watchers follow
+ * their channel's key and re-read it after every reconnect, so a pod catches up on anything
+ * published while it was cut off.
  */
 export async function openNatsSnapshotStore(
   js: JetStreamClient,
@@ -39,17 +40,17 @@ export async function openNatsSnapshotStore(
       replicas: options.replicas,
     }),
   )
-  const readPointer = () => readPointerEntry(kv)
+  const readPointer = (pointerKey: string) => readPointerEntry(kv, pointerKey)
   return {
     readPointer,
-    async swapPointer(value, expectedSequence) {
+    async swapPointer(pointerKey, value, expectedSequence) {
       try {
-        if (expectedSequence === null) await kv.create(NatsNames.snapshotPointerKey, value)
-        else await kv.update(NatsNames.snapshotPointerKey, value, expectedSequence)
+        if (expectedSequence === null) await kv.create(pointerKey, value)
+        else await kv.update(pointerKey, value, expectedSequence)
         return true
       } catch (error) {
         // A wrong-last-sequence rejection means another writer won; anything else is a failure.
-        const current = await readPointer()
+        const current = await readPointer(pointerKey)
         if ((current?.sequence ?? null) !== expectedSequence) return false
         throw error
       }
@@ -65,18 +66,20 @@ export async function openNatsSnapshotStore(
     async deleteObject(name) {
       await objects.delete(name)
     },
-    watchPointer: (signal) => watchPointer(kv, readPointer, reconnects, stats, options, signal),
+    watchPointer: (pointerKey, signal) =>
+      watchPointer(kv, pointerKey, () => readPointer(pointerKey), reconnects, stats, options, signal),
   }
 }
 
-async function readPointerEntry(kv: KV): Promise<PointerEntry | null> {
-  const entry = await kv.get(NatsNames.snapshotPointerKey)
+async function readPointerEntry(kv: KV, pointerKey: string): Promise<PointerEntry | null> {
+  const entry = await kv.get(pointerKey)
   if (entry?.operation !== 'PUT') return null
   return { sequence: entry.revision, value: entry.value }
 }
 
 async function* watchPointer(
   kv: KV,
+  pointerKey: string,
   readPointer: () => Promise<PointerEntry | null>,
   reconnects: ReconnectNotifier,
   stats: MutableBusStats,
@@ -104,7 +107,7 @@ async function* watchPointer(
   })
   const refreshTimer = setInterval(refresh, options.pointerRefreshIntervalMs)
   refreshTimer.unref()
-  void followPointerKey(kv, slot, signal, stats)
+  void followPointerKey(kv, pointerKey, slot, signal, stats)
   try {
     for (;;) {
       const entry = await slot.take()
@@ -120,9 +123,10 @@ async function* watchPointer(
   }
 }
 
-/** A KV watch on the pointer key (current value first), re-created whenever it ends. */
+/** A KV watch on one pointer key (current value first), re-created whenever it ends. */
 async function followPointerKey(
   kv: KV,
+  pointerKey: string,
   slot: LatestEntrySlot<PointerEntry>,
   signal: AbortSignal,
   stats: MutableBusStats,
@@ -131,7 +135,7 @@ async function followPointerKey(
   while (!signal.aborted) {
     try {
       const watcher = await kv.watch({
-        key: NatsNames.snapshotPointerKey,
+        key: pointerKey,
         include: KvWatchInclude.LastValue,
         ignoreDeletes: true,
       })

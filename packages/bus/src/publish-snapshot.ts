@@ -1,8 +1,9 @@
-import type { PublishedSnapshot, SnapshotToPublish } from './bus.ts'
+import type { PublishedSnapshot, SnapshotChannel } from './bus.ts'
 import { SnapshotPublishError, SnapshotTooLargeError, StaleSnapshotError } from './bus-errors.ts'
+import type { ValidSnapshotToPublish } from './bus-inputs.ts'
 import type { MutableBusStats } from './bus-stats.ts'
 import { sha256Hex } from './sha256-hex.ts'
-import { revisionOfSnapshotObject, snapshotObjectName } from './snapshot-object-name.ts'
+import { revisionOfSnapshotObject, SNAPSHOT_CHANNEL_NAMES, snapshotObjectName } from './snapshot-object-name.ts'
 import {
   decodeSnapshotPointer,
   encodeSnapshotPointer,
@@ -12,7 +13,7 @@ import {
 import type { PointerEntry, SnapshotStorePort } from './transport-ports.ts'
 
 export interface SnapshotPublishOptions {
-  /** Bodies kept in the store, the new one included; older ones are deleted after a publish. */
+  /** Bodies kept per channel, the new one included; older ones are deleted after a publish. */
   readonly keepSnapshotObjects: number
   readonly maxSnapshotBytes: number
   readonly now: () => number
@@ -25,14 +26,16 @@ const MAX_POINTER_SWAPS = 5
  * Body first, pointer second, so a watcher that sees the pointer can always read the body.
  * The pointer is swapped with compare-and-set and never moves to an older revision: a pod
  * that starts later must get the newest snapshot, not whichever publisher wrote last.
+ * Everything here concerns the snapshot's channel only: its pointer, its order, its bodies.
  */
 export async function publishSnapshotToStore(
   store: SnapshotStorePort,
   stats: MutableBusStats,
-  snapshot: SnapshotToPublish,
+  snapshot: ValidSnapshotToPublish,
   options: SnapshotPublishOptions,
 ): Promise<PublishedSnapshot> {
-  const { revision, body } = snapshot
+  const { revision, body, channel } = snapshot
+  const { pointerKey } = SNAPSHOT_CHANNEL_NAMES[channel]
   if (body.byteLength > options.maxSnapshotBytes) {
     throw new SnapshotTooLargeError(
       `Snapshot revision ${revision} is ${body.byteLength} bytes; the limit is ${options.maxSnapshotBytes}`,
@@ -41,11 +44,11 @@ export async function publishSnapshotToStore(
   const checksum = await sha256Hex(body)
   const published = { revision, checksum, sizeBytes: body.byteLength }
 
-  let current = await readCurrentPointer(store)
+  let current = await readCurrentPointer(store, pointerKey)
   if (isAlreadyCurrent(current.pointer, revision, checksum)) return { ...published, isAlreadyCurrent: true }
 
-  const objectName = snapshotObjectName(revision, checksum)
-  await attempt(`store the body of snapshot revision ${revision}`, () => store.putObject(objectName, body))
+  const objectName = snapshotObjectName(channel, revision, checksum)
+  await attempt(`store the body of ${channel} snapshot revision ${revision}`, () => store.putObject(objectName, body))
   const pointer = encodeSnapshotPointer({
     schemaVersion: SNAPSHOT_POINTER_SCHEMA_VERSION,
     revision,
@@ -56,18 +59,18 @@ export async function publishSnapshotToStore(
   })
   for (let swap = 0; swap < MAX_POINTER_SWAPS; swap += 1) {
     const expectedSequence = current.entry?.sequence ?? null
-    const isSwapped = await attempt(`make snapshot revision ${revision} current`, () =>
-      store.swapPointer(pointer, expectedSequence),
+    const isSwapped = await attempt(`make ${channel} snapshot revision ${revision} current`, () =>
+      store.swapPointer(pointerKey, pointer, expectedSequence),
     )
     if (isSwapped) {
       stats.snapshotsPublished += 1
-      await pruneSnapshotObjects(store, stats, objectName, revision, options.keepSnapshotObjects)
+      await pruneSnapshotObjects(store, stats, channel, objectName, revision, options.keepSnapshotObjects)
       return { ...published, isAlreadyCurrent: false }
     }
-    current = await readCurrentPointer(store)
+    current = await readCurrentPointer(store, pointerKey)
     if (isAlreadyCurrent(current.pointer, revision, checksum)) return { ...published, isAlreadyCurrent: true }
   }
-  throw new SnapshotPublishError(`The snapshot pointer kept changing while publishing revision ${revision}`)
+  throw new SnapshotPublishError(`The ${channel} snapshot pointer kept changing while publishing revision ${revision}`)
 }
 
 interface CurrentPointer {
@@ -76,8 +79,8 @@ interface CurrentPointer {
   readonly pointer: SnapshotPointer | null
 }
 
-async function readCurrentPointer(store: SnapshotStorePort): Promise<CurrentPointer> {
-  const entry = await attempt('read the current snapshot pointer', () => store.readPointer())
+async function readCurrentPointer(store: SnapshotStorePort, pointerKey: string): Promise<CurrentPointer> {
+  const entry = await attempt(`read the snapshot pointer ${pointerKey}`, () => store.readPointer(pointerKey))
   return { entry, pointer: entry ? decodeSnapshotPointer(entry.value) : null }
 }
 
@@ -97,12 +100,15 @@ async function attempt<T>(what: string, operation: () => Promise<T>): Promise<T>
 }
 
 /**
- * Keeps the newest bodies (a watcher may still be reading the previous one) and deletes the
- * rest. Housekeeping only: a failure here leaves extra objects that the next publish prunes.
+ * Keeps the channel's newest bodies (a watcher may still be reading the previous one) and
+ * deletes the rest of that channel's; another channel's bodies are never touched (their
+ * names do not parse as this channel's). Housekeeping only: a failure here leaves extra
+ * objects that the next publish on the channel prunes.
  */
 async function pruneSnapshotObjects(
   store: SnapshotStorePort,
   stats: MutableBusStats,
+  channel: SnapshotChannel,
   currentObjectName: string,
   currentRevision: number,
   keepSnapshotObjects: number,
@@ -110,7 +116,7 @@ async function pruneSnapshotObjects(
   try {
     const older = (await store.listObjectNames())
       .filter((name) => name !== currentObjectName)
-      .map((name) => ({ name, revision: revisionOfSnapshotObject(name) }))
+      .map((name) => ({ name, revision: revisionOfSnapshotObject(channel, name) }))
       .filter((object): object is { name: string; revision: number } => {
         return object.revision !== null && object.revision <= currentRevision
       })

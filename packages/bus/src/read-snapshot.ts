@@ -1,8 +1,9 @@
 import { abortableDelay, backoffDelayMs } from './backoff.ts'
-import type { Snapshot } from './bus.ts'
+import type { Snapshot, SnapshotChannel } from './bus.ts'
 import { SnapshotReadError } from './bus-errors.ts'
 import type { MutableBusStats } from './bus-stats.ts'
 import { sha256Hex } from './sha256-hex.ts'
+import { SNAPSHOT_CHANNEL_NAMES } from './snapshot-object-name.ts'
 import { decodeSnapshotPointer, type SnapshotPointer } from './snapshot-pointer.ts'
 import type { SnapshotStorePort } from './transport-ports.ts'
 
@@ -14,17 +15,18 @@ export interface SnapshotReadOptions {
 /** Body reads that fail for transport reasons are tried this many times before the entry is skipped. */
 const BODY_READ_ATTEMPTS = 3
 
-/** The current snapshot, verified; null when there is none or it is not valid (counted). */
+/** The channel's current snapshot, verified; null when there is none or it is not valid (counted). */
 export async function readLatestSnapshot(
   store: SnapshotStorePort,
+  channel: SnapshotChannel,
   stats: MutableBusStats,
   options: SnapshotReadOptions,
 ): Promise<Snapshot | null> {
   let entry: Awaited<ReturnType<SnapshotStorePort['readPointer']>>
   try {
-    entry = await store.readPointer()
+    entry = await store.readPointer(SNAPSHOT_CHANNEL_NAMES[channel].pointerKey)
   } catch (error) {
-    throw new SnapshotReadError('Could not read the snapshot pointer', { cause: error })
+    throw new SnapshotReadError(`Could not read the ${channel} snapshot pointer`, { cause: error })
   }
   if (!entry) return null
   const pointer = acceptPointer(entry.value, stats, options)
@@ -34,7 +36,9 @@ export async function readLatestSnapshot(
     body = await loadVerifiedBody(store, pointer, stats)
   } catch (error) {
     stats.snapshotReadErrors += 1
-    throw new SnapshotReadError(`Could not read the body of snapshot revision ${pointer.revision}`, { cause: error })
+    throw new SnapshotReadError(`Could not read the body of ${channel} snapshot revision ${pointer.revision}`, {
+      cause: error,
+    })
   }
   if (!body) return null
   stats.snapshotsDelivered += 1
@@ -42,11 +46,12 @@ export async function readLatestSnapshot(
 }
 
 /**
- * Turns the pointer stream of a store into verified snapshots: revisions only go up, a body
- * is yielded only when its size and sha256 match the pointer. Skips are counted, never thrown.
+ * Turns the pointer stream of one channel into verified snapshots: revisions only go up, a
+ * body is yielded only when its size and sha256 match the pointer. Skips are counted, never thrown.
  */
 export async function* watchVerifiedSnapshots(
   store: SnapshotStorePort,
+  channel: SnapshotChannel,
   signal: AbortSignal,
   stats: MutableBusStats,
   options: SnapshotReadOptions,
@@ -55,7 +60,7 @@ export async function* watchVerifiedSnapshots(
   // Entries at or below this sequence were handled for good; a re-read of one is ignored
   // silently. An entry whose body could not be read is not settled, so a re-read retries it.
   let settledSequence = 0
-  for await (const entry of store.watchPointer(signal)) {
+  for await (const entry of store.watchPointer(SNAPSHOT_CHANNEL_NAMES[channel].pointerKey, signal)) {
     if (entry.sequence <= settledSequence) continue
     const pointer = acceptPointer(entry.value, stats, options)
     if (!pointer) {

@@ -4,8 +4,8 @@ import { encodeJson, parseJsonBytes } from './parse-json-bytes.ts'
 export const SNAPSHOT_POINTER_SCHEMA_VERSION = 1
 
 /**
- * The small record that makes a stored snapshot body current (NATS: the KV value under
- * `NatsNames.snapshotPointerKey`). Only the bus reads and writes it, but it travels between
+ * The small record that makes a stored snapshot body current on its channel (NATS: the KV
+ * value under the channel's key, see `SNAPSHOT_CHANNEL_NAMES`). Only the bus reads and writes it, but it travels between
  * processes, so it is versioned and parsed like any other bus payload.
  */
 export const SnapshotPointer = z.object({

@@ -14,31 +14,36 @@ export interface TransportPorts {
   close(): Promise<void>
 }
 
-/** One stored version of the snapshot pointer. */
+/** One stored version of a snapshot pointer. */
 export interface PointerEntry {
-  /** The store's own sequence for this write (NATS KV revision); increases with every write. */
+  /** The store's own sequence for this write (NATS KV revision); increases with every write to any key. */
   readonly sequence: number
   readonly value: Uint8Array
 }
 
+/**
+ * A pointer bucket (one key per snapshot channel) beside one object store of bodies. The store
+ * knows nothing of channels: the shared core picks the key and the object names.
+ */
 export interface SnapshotStorePort {
-  readPointer(): Promise<PointerEntry | null>
+  readPointer(pointerKey: string): Promise<PointerEntry | null>
   /**
    * Writes the pointer if the current one is still the entry at `expectedSequence` (null: no
    * pointer yet). Resolves false when another writer got there first.
    */
-  swapPointer(value: Uint8Array, expectedSequence: number | null): Promise<boolean>
+  swapPointer(pointerKey: string, value: Uint8Array, expectedSequence: number | null): Promise<boolean>
   putObject(name: string, body: Uint8Array): Promise<void>
   /** Null when there is no such object. */
   readObject(name: string): Promise<Uint8Array | null>
+  /** Every object of every channel. */
   listObjectNames(): Promise<string[]>
   deleteObject(name: string): Promise<void>
   /**
-   * The current pointer first (if any), then later ones, with non-decreasing sequences (the
-   * same entry may come again after a reconnect). Survives transport restarts; a slow reader
-   * only gets the newest entry. Ends when `signal` aborts.
+   * The key's current pointer first (if any), then later ones, with non-decreasing sequences
+   * (the same entry may come again after a reconnect). Survives transport restarts; a slow
+   * reader only gets the newest entry. Ends when `signal` aborts.
    */
-  watchPointer(signal: AbortSignal): AsyncIterable<PointerEntry>
+  watchPointer(pointerKey: string, signal: AbortSignal): AsyncIterable<PointerEntry>
 }
 
 export interface ValidConsumeUsageOptions {

@@ -7,8 +7,14 @@ export const NatsNames = {
   snapshotPointerBucket: 'sy_snapshot_pointer',
   /** Object store holding snapshot bodies; they can exceed the 1 MiB default max payload. */
   snapshotObjectStore: 'sy_snapshots',
-  /** Key of the current snapshot pointer in the pointer bucket. */
+  /** Key of the `policy` channel's pointer in the pointer bucket (the name predates channels). */
   snapshotPointerKey: 'current',
+  /** Prefix of the `policy` channel's body names: `snapshot-<revision>-<sha256 prefix>`. */
+  snapshotObjectPrefix: 'snapshot-',
+  /** Key of the `keys` channel's pointer (the key overlay) in the pointer bucket. */
+  keysSnapshotPointerKey: 'keys',
+  /** Prefix of the `keys` channel's body names: `keys-<revision>-<sha256 prefix>`. */
+  keysSnapshotObjectPrefix: 'keys-',
 
   /** Durable stream of usage events. */
   usageStream: 'SY_USAGE',
