@@ -150,7 +150,10 @@ describe('distributed mode', () => {
   async function msUntil(url: string, key: string, status: number, since: number): Promise<number> {
     for (;;) {
       if ((await chat(url, key)).status === status) return performance.now() - since
-      if (performance.now() - since > 10_000) throw new Error(`${url} never answered ${status}`)
+      if (performance.now() - since > 10_000) {
+        console.log([...controlPlane.lines(), ...pods.a.process.lines()].slice(-30).join('\n'))
+        throw new Error(`${url} never answered ${status}`)
+      }
       await delay(10)
     }
   }

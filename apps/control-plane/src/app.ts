@@ -5,6 +5,7 @@ import type { Keyring } from '@switchyard/secrets'
 import { Hono } from 'hono'
 import { createAdminApi } from './api/admin-api.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
+import type { ChangeKind } from './publish/snapshot-publisher.ts'
 
 export interface ControlPlaneDeps {
   readonly database: DatabaseHandle
@@ -19,7 +20,11 @@ export interface ControlPlaneDeps {
   readonly bootstrapToken?: string | undefined
   readonly verifyAdminToken?: AdminTokenVerifier | undefined
   /** Called after every committed change, to publish a new snapshot. */
-  readonly onChange: () => void
+  readonly onChange: (kind?: ChangeKind) => void
+  /** Resolves with the revision once every committed change is published. */
+  readonly publishNow: () => Promise<number | undefined>
+  /** The environment a config file's `{ env: NAME }` secrets are read from. */
+  readonly secretsEnv: Readonly<Record<string, string | undefined>>
 }
 
 /** The control plane's HTTP API. It opens nothing; main.ts hands it the database and bus. */
@@ -45,6 +50,8 @@ export function createControlPlaneApp(deps: ControlPlaneDeps): Hono {
       bootstrapToken: deps.bootstrapToken,
       verifyToken: deps.verifyAdminToken,
       onChange: deps.onChange,
+      publishNow: deps.publishNow,
+      secretsEnv: deps.secretsEnv,
     }),
   )
   return app

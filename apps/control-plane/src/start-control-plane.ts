@@ -6,7 +6,12 @@ import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
 import { SnapshotPublisher } from './publish/snapshot-publisher.ts'
-import { type PublishedSnapshot, publishSnapshot, type SnapshotSink } from './snapshot/publish-snapshot.ts'
+import {
+  type PublishedSnapshot,
+  publishKeyOverlay,
+  publishSnapshot,
+  type SnapshotSink,
+} from './snapshot/publish-snapshot.ts'
 
 export interface ControlPlaneRuntimeDeps {
   readonly database: DatabaseHandle
@@ -28,6 +33,8 @@ export interface ControlPlaneRuntimeDeps {
   /** Debounce of the publish after a change (default 25 ms, at most 250 ms late). */
   readonly publishDebounceMs?: number
   readonly publishMaxDelayMs?: number
+  /** Past this many keys changed since the last policy snapshot, a whole one is published (default 5,000). */
+  readonly maxOverlayKeys?: number
 }
 
 export interface RunningControlPlane {
@@ -55,6 +62,7 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
   deps.log.info(first, 'policy snapshot published')
   const publisher = new SnapshotPublisher({
     publish: () => publishSnapshot(deps.database.db, deps.bus, now),
+    publishKeys: () => publishKeyOverlay(deps.database.db, deps.bus, now, deps.maxOverlayKeys ?? 5_000),
     log: deps.log,
     ...(deps.publishDebounceMs === undefined ? {} : { debounceMs: deps.publishDebounceMs }),
     ...(deps.publishMaxDelayMs === undefined ? {} : { maxDelayMs: deps.publishMaxDelayMs }),
@@ -70,7 +78,12 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
       pricing: loadPricingCatalog(),
       bootstrapToken: deps.bootstrapToken,
       verifyAdminToken: deps.verifyAdminToken,
-      onChange: () => publisher.schedule(),
+      onChange: (kind) => publisher.schedule(kind),
+      publishNow: async () => {
+        await publisher.flush()
+        return lastPublished().revision
+      },
+      secretsEnv: deps.secrets.env,
     }),
     deps.http,
   )

@@ -58,8 +58,8 @@ process.on('SIGTERM', () => {
 })
 await followSnapshots(
   {
-    async *watchSnapshots(): AsyncGenerator<Snapshot> {
-      for await (const snapshot of bus.watchSnapshots()) {
+    async *watchSnapshots(channel: 'policy' | 'keys'): AsyncGenerator<Snapshot> {
+      for await (const snapshot of bus.watchSnapshots(channel)) {
         receivedAtMs = wallMs()
         yield snapshot
       }
@@ -67,12 +67,13 @@ await followSnapshots(
   },
   state,
   createLogger('snapshot-pod-probe', 'warn'),
-  async (message) => {
+  async (channel, message) => {
     const appliedAtMs = wallMs()
     const loaded = state.current
     if (!loaded) return
     emit({
       event: 'applied',
+      channel,
       revision: message.revision,
       sizeBytes: loaded.sizeBytes,
       receivedAtMs,

@@ -20,8 +20,8 @@ const connecting: Promise<Bus> = createNatsBus({
 const gateway = await startGateway({
   podId: config.SWITCHYARD_POD_ID,
   bus: {
-    async *watchSnapshots() {
-      yield* (await connecting).watchSnapshots()
+    async *watchSnapshots(channel) {
+      yield* (await connecting).watchSnapshots(channel)
     },
     publishUsage(event) {
       // Before the first connection usage goes to the spool rather than waiting for NATS.

@@ -78,14 +78,18 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     return policy
   }, deps.now)
   const cachePath = deps.snapshotCachePath
-  if (cachePath) {
+  const overlayCachePath = cachePath && `${cachePath}.keys`
+  if (cachePath && overlayCachePath) {
     const cached = await readSnapshotCache(cachePath)
     if (cached) deps.log.info({ outcome: snapshots.apply(cached) }, 'started from the cached snapshot')
+    const overlay = await readSnapshotCache(overlayCachePath)
+    if (overlay) deps.log.info({ outcome: snapshots.applyOverlay(overlay) }, 'laid the cached key overlay on it')
   }
   // The watch runs for the pod's life and ends when the bus closes.
-  followSnapshots(deps.bus, snapshots, deps.log, (message) =>
-    cachePath ? writeSnapshotCache(cachePath, message) : Promise.resolve(),
-  ).catch((error: unknown) => {
+  followSnapshots(deps.bus, snapshots, deps.log, (channel, message) => {
+    const path = channel === 'policy' ? cachePath : overlayCachePath
+    return path ? writeSnapshotCache(path, message) : Promise.resolve()
+  }).catch((error: unknown) => {
     deps.log.error({ err: error }, 'snapshot watch ended with an error')
   })
   const upstream = new UpstreamClient({

@@ -308,8 +308,25 @@ function routeViewShape() {
 export const ModelView = z
   .object({ ...meta, name: ModelName, routeId: Id.nullable().describe('Null: the default route policy') })
   .meta({ id: 'Model' })
-export const ModelCreate = z.strictObject({ name: ModelName, routeId: Id.nullish() })
-export const ModelUpdate = z.strictObject({ name: ModelName, routeId: Id.nullable() }).partial()
+/** A model is created with its first deployments: every model can serve from the start. */
+export const ModelCreate = z.strictObject({
+  name: ModelName,
+  routeId: Id.nullish(),
+  deployments: z
+    .array(
+      z.strictObject({
+        providerId: Id,
+        upstreamModel: UpstreamModel,
+        weight: DeploymentWeight.default(1),
+        prices: ModelPrice.optional().describe('Absent: the pricing catalog’s price for this provider and model'),
+        limits: ThroughputLimit.nullish(),
+      }),
+    )
+    .min(1)
+    .describe('Manage them afterwards under /api/deployments'),
+})
+/** A model keeps its name: clients and allow-lists refer to it by name. */
+export const ModelUpdate = z.strictObject({ routeId: Id.nullable() }).partial()
 
 export const Deployment = z
   .object({
@@ -330,7 +347,7 @@ export const DeploymentCreate = z.strictObject({
   weight: DeploymentWeight.default(1),
   prices: ModelPrice.optional().describe('Absent: the pricing catalog’s price for this provider and model'),
   limits: ThroughputLimit.nullish(),
-  position: z.int().nonnegative().default(0),
+  position: z.int().nonnegative().optional().describe('Order among the model’s deployments; absent: last'),
 })
 export const DeploymentUpdate = z
   .strictObject({

@@ -99,6 +99,7 @@ export { EntityName, ModelName } from './entity-name.ts'
 export { ENV_VAR_NAME_PATTERN, EnvRef, EnvVarName } from './env-ref.ts'
 export { ERROR_TYPES, ErrorBody, type ErrorType, errorBody } from './error-body.ts'
 export { JWT_ALGORITHMS, JwtAlgorithm, JwtClaimMapping, JwtIssuer, JwtKeySource, PublicJwk } from './jwt-issuer.ts'
+export { KEY_OVERLAY_SCHEMA_VERSION, KeyOverlay } from './key-overlay.ts'
 export { ModelPrice } from './model-price.ts'
 export {
   ChatCompletion,

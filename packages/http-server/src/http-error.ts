@@ -10,6 +10,8 @@ export class HttpError extends Error {
   readonly param: string | null
   /** Response headers that belong to the error, e.g. `retry-after`. */
   readonly headers: Readonly<Record<string, string>>
+  /** Members sent beside `error` in the body, e.g. every problem of an invalid config file. */
+  readonly extraBody: Readonly<Record<string, unknown>>
 
   constructor(
     status: ContentfulStatusCode,
@@ -19,6 +21,7 @@ export class HttpError extends Error {
       code?: string | null
       param?: string | null
       headers?: Readonly<Record<string, string>>
+      extraBody?: Readonly<Record<string, unknown>>
       cause?: unknown
     } = {},
   ) {
@@ -28,6 +31,7 @@ export class HttpError extends Error {
     this.code = details.code ?? null
     this.param = details.param ?? null
     this.headers = details.headers ?? {}
+    this.extraBody = details.extraBody ?? {}
   }
 }
 
@@ -64,7 +68,7 @@ export function toErrorResponse(error: unknown): {
   if (error instanceof HttpError) {
     return {
       status: error.status,
-      body: errorBody(error.message, error.type, error.code, error.param),
+      body: { ...error.extraBody, ...errorBody(error.message, error.type, error.code, error.param) },
       headers: error.headers,
     }
   }

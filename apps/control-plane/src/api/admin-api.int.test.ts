@@ -76,9 +76,20 @@ beforeAll(async () => {
     onChange: () => {
       changes += 1
     },
+    publishNow: async () => 4242,
+    secretsEnv: {},
   })
 
   ids.org = String((await create('bootstrap', '/api/orgs', { name: 'acme' })).id)
+  const local = await create('bootstrap', '/api/providers', {
+    name: 'local',
+    target: { type: 'openai-compatible', baseUrl: 'http://127.0.0.1:4010/v1' },
+  })
+  const prices = { inputMicroUsdPerMTok: 100_000, outputMicroUsdPerMTok: 400_000 }
+  for (const name of ['gpt-4o-mini', 'small', 'gpt-4o']) {
+    const deployments = [{ providerId: local.id, upstreamModel: `${name}-local`, prices }]
+    ids[`model:${name}`] = String((await create('bootstrap', '/api/models', { name, deployments })).id)
+  }
   for (const team of ['red', 'blue']) {
     const allowedModels = team === 'red' ? ['gpt-4o-mini', 'small'] : null
     ids[team] = String((await create('bootstrap', '/api/teams', { orgId: ids.org, name: team, allowedModels })).id)
@@ -452,12 +463,13 @@ describe('the catalog: providers, routes, models, deployments', () => {
 
   it('team admins and members read the catalog; only org admins change it', async () => {
     expect((await call('carol', 'GET', `/api/providers/${ids.provider}`)).status).toBe(200)
-    expect((await call('alice', 'POST', '/api/models', { name: 'sneaky' })).status).toBe(403)
+    const deployments = [{ providerId: ids.provider, upstreamModel: 'gpt-4o-mini' }]
+    expect((await call('alice', 'POST', '/api/models', { name: 'sneaky', deployments })).status).toBe(403)
     expect((await call('alice', 'PATCH', `/api/providers/${ids.provider}`, { name: 'mine' })).status).toBe(403)
   })
 
   it('prices a deployment from the catalog when none is given, and refuses an unknown model without prices', async () => {
-    const model = await create('olga', '/api/models', { name: 'gpt-4o-mini' })
+    const model = { id: ids['model:gpt-4o-mini'] }
     const priced = await create('olga', '/api/deployments', {
       modelId: model.id,
       providerId: ids.provider,
@@ -477,6 +489,13 @@ describe('the catalog: providers, routes, models, deployments', () => {
       upstreamModel: 'gpt-4o-mini',
     })
     expect(twin.status).toBe(409)
+    const deployments = await call('olga', 'GET', `/api/deployments?modelId=${ids['model:small']}`)
+    const [only] = deployments.body.data as Body[]
+    const last = await call('olga', 'DELETE', `/api/deployments/${only?.id}`)
+    expect(last.status).toBe(400)
+    expect(last.body.error).toMatchObject({ message: expect.stringContaining('last deployment') })
+    const bare = await call('olga', 'POST', '/api/models', { name: 'bare', deployments: [] })
+    expect(bare.status).toBe(400)
     const route = await create('olga', '/api/routes', {
       name: 'resilient',
       strategy: 'least-latency',
@@ -493,6 +512,69 @@ describe('the catalog: providers, routes, models, deployments', () => {
     const inUse = await call('olga', 'DELETE', `/api/models/${model.id}`)
     expect(inUse.status).toBe(400)
     expect(inUse.body.error).toMatchObject({ message: expect.stringContaining('resilient') })
+    const allowed = await call('olga', 'DELETE', `/api/models/${ids['model:small']}`)
+    expect(allowed.body.error).toMatchObject({ message: expect.stringContaining('allow-lists of red') })
+    const typo = await call('olga', 'POST', '/api/teams', { orgId: ids.org, name: 'typo', allowedModels: ['gtp-4o'] })
+    expect(typo.status).toBe(400)
+    expect(typo.body.error).toMatchObject({ param: 'allowedModels', message: expect.stringContaining('gtp-4o') })
+  })
+})
+
+describe('config as code over the API', () => {
+  const yaml = { 'content-type': 'application/yaml' }
+  async function applyText(who: string, text: string, query = '') {
+    return call(who, 'POST', `/api/config/apply${query}`, text, yaml)
+  }
+  const file = ['version: 1', 'orgs: [{ name: acme }]', 'teams: [{ name: green, org: acme, displayName: Green }]'].join(
+    '\n',
+  )
+
+  it('shows the diff on a dry run and writes nothing; applies, then applying again changes nothing', async () => {
+    const dry = await applyText('bootstrap', file, '?dryRun=true')
+    expect(dry.status).toBe(200)
+    expect(dry.body).toMatchObject({ dryRun: true, revision: null })
+    expect(dry.body.changes).toEqual([{ action: 'create', section: 'teams', name: 'acme/green' }])
+    const teams = async () => (await call('bootstrap', 'GET', '/api/teams?limit=500')).body.data as Body[]
+    expect((await teams()).map((team) => team.name)).not.toContain('green')
+
+    const applied = await applyText('olga', file)
+    expect(applied.body).toMatchObject({ dryRun: false, revision: 4242 })
+    expect((await teams()).map((team) => team.name)).toContain('green')
+    const audit = await call('olga', 'GET', '/api/audit-log?resourceType=team&limit=5')
+    expect((audit.body.data as Body[])[0]).toMatchObject({ action: 'create', actorName: 'olga@acme.test' })
+    const again = await applyText('olga', file)
+    expect(again.body).toMatchObject({ changes: [], revision: null })
+  })
+
+  it('refuses an invalid file with every problem at its path, and team admins altogether', async () => {
+    const invalid = await applyText('bootstrap', 'version: 1\nteams: [{ name: x, org: nowhere }]\nbogus: 1')
+    expect(invalid.status).toBe(400)
+    expect(invalid.body.error).toMatchObject({ code: 'invalid_config', type: 'invalid_request_error' })
+    expect(invalid.body.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining('teams') })]),
+    )
+    expect((await applyText('alice', file)).status).toBe(403)
+    expect((await call('alice', 'GET', '/api/config/export')).status).toBe(403)
+    const newOrg = await applyText('olga', 'version: 1\norgs: [{ name: olgas-own }]')
+    expect(newOrg.status).toBe(403)
+  })
+
+  it('exports the state as a file that applies back with no changes', async () => {
+    const exported = await app.request('/api/config/export', { headers: { authorization: `Bearer ${BOOTSTRAP}` } })
+    expect(exported.status).toBe(200)
+    expect(exported.headers.get('content-type')).toContain('application/yaml')
+    const text = await exported.text()
+    expect(text).toContain('green')
+    expect(text).not.toContain(UPSTREAM_SECRET)
+    const reapplied = await applyText('bootstrap', text)
+    expect(reapplied.status).toBe(200)
+    expect(reapplied.body.changes).toEqual([])
+    // Secrets are not in the file: the provider keeps its stored credentials, and says so.
+    expect(reapplied.body.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ message: expect.stringContaining('keeps its stored credentials') }),
+      ]),
+    )
   })
 })
 

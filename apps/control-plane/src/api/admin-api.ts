@@ -7,6 +7,7 @@ import type { Keyring } from '@switchyard/secrets'
 import { eq } from 'drizzle-orm'
 import { bodyLimit } from 'hono/body-limit'
 import { type AdminEnv, type AdminTokenVerifier, adminAuth } from '../auth/admin-auth.ts'
+import type { ChangeKind } from '../publish/snapshot-publisher.ts'
 import { errorResponses, jsonContent } from './openapi-shared.ts'
 import { referencePage } from './reference-page.ts'
 import { registerAuditLog } from './resources/audit-resources.ts'
@@ -16,6 +17,7 @@ import {
   registerProviders,
   registerRoutes,
 } from './resources/catalog-resources.ts'
+import { registerConfigRoutes } from './resources/config-resources.ts'
 import { registerKeys } from './resources/key-resources.ts'
 import { registerMemberships, registerUsers } from './resources/people-resources.ts'
 import { registerBudgets, registerJwtIssuers, registerRateLimits } from './resources/policy-resources.ts'
@@ -31,7 +33,11 @@ export interface AdminApiDeps {
   readonly bootstrapToken?: string | undefined
   readonly verifyToken?: AdminTokenVerifier | undefined
   /** Called after every committed change. */
-  readonly onChange: () => void
+  readonly onChange: (kind?: ChangeKind) => void
+  /** Resolves with the revision once every committed change is published. */
+  readonly publishNow: () => Promise<number | undefined>
+  /** The environment a config file's `{ env: NAME }` secrets are read from. */
+  readonly secretsEnv: Readonly<Record<string, string | undefined>>
   /** Largest request body, in bytes. */
   readonly maxBodyBytes?: number
 }
@@ -117,9 +123,16 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono<AdminEnv> {
   const catalogDeps = { ...resourceDeps, keyring: deps.keyring, pricing: deps.pricing }
   registerProviders(app, catalogDeps)
   registerRoutes(app, resourceDeps)
-  registerModels(app, resourceDeps)
+  registerModels(app, catalogDeps)
   registerDeployments(app, catalogDeps)
   registerAuditLog(app, resourceDeps)
+  registerConfigRoutes(app, {
+    db: deps.db,
+    secrets: { keyring: deps.keyring, keyPepper: deps.keyPepper, env: deps.secretsEnv },
+    pricing: deps.pricing,
+    onChange: deps.onChange,
+    publishNow: deps.publishNow,
+  })
   return app
 }
 

@@ -10,6 +10,7 @@ import { changeOf } from '../apply/row-change.ts'
 import { type AuditEntry, recordAudit } from '../audit/record-audit.ts'
 import type { AdminEnv } from '../auth/admin-auth.ts'
 import type { Principal } from '../auth/principal.ts'
+import type { ChangeKind } from '../publish/snapshot-publisher.ts'
 import { conflictFromDatabase } from './database-errors.ts'
 import { checkIfMatch, etagOf } from './etag.ts'
 import { errorResponses, jsonContent } from './openapi-shared.ts'
@@ -40,8 +41,11 @@ export type VersionedTable = PgTable & { id: AnyPgColumn; version: AnyPgColumn; 
 /** What the admin API needs around every write: the database, and who to tell that state changed. */
 export interface ResourceDeps {
   readonly db: Database
-  /** Called after a change committed; schedules a snapshot publish. */
-  readonly onChange: () => void
+  /**
+   * Called after a change committed; schedules a publish: a key overlay when only keys changed,
+   * else a whole policy snapshot.
+   */
+  readonly onChange: (kind?: ChangeKind) => void
 }
 
 export interface CrudSpec<TRow extends BaseRow, TView, TCreate, TUpdate, TFilter> {
@@ -83,10 +87,14 @@ export interface CrudSpec<TRow extends BaseRow, TView, TCreate, TUpdate, TFilter
   }>
   /** Checks an update the same way and returns the columns to write (unchanged ones are fine). */
   prepareUpdate(ctx: ResourceContext, row: TRow, patch: TUpdate): Promise<Record<string, unknown>>
+  /** Writes what belongs to a new row in the same transaction (a model's first deployments). */
+  afterCreate?(ctx: ResourceContext, row: TRow, input: TCreate): Promise<void>
   /** Refuses a delete the database would allow but we should not (e.g. the last org admin). */
   checkDelete?(ctx: ResourceContext, row: TRow): Promise<void>
   /** Resources without changeable fields (memberships) leave PATCH out. */
   readonly isUpdatable?: boolean
+  /** What its creates and updates change in the snapshot (default `policy`); deletes always publish a policy. */
+  readonly changeKind?: ChangeKind
 }
 
 const IdParam = z.object({ id: z.string().min(1).max(128) })
@@ -193,10 +201,11 @@ export function registerCrud<TRow extends BaseRow, TView, TCreate, TUpdate, TFil
         .values({ id: newId(spec.type), ...values } as never)
         .returning()) as unknown as TRow[]
       if (row === undefined) throw new Error(`insert into ${spec.path} returned no row`)
+      await spec.afterCreate?.({ tx, principal }, row, input)
       await recordAudit(tx, principal.actor, [audit('create', row, ownership, null, spec.toView(row))], requestIdOf(c))
       return { row, reveal }
     })
-    deps.onChange()
+    deps.onChange(spec.changeKind)
     return c.json({ ...(spec.toView(created) as object), ...reveal }, 201, {
       etag: etagOf(created.version),
       location: `${collection}/${created.id}`,
@@ -239,7 +248,7 @@ export function registerCrud<TRow extends BaseRow, TView, TCreate, TUpdate, TFil
         await recordAudit(tx, principal.actor, [entry], requestIdOf(c))
         return { row: updated, changed: true }
       })
-      if (changed) deps.onChange()
+      if (changed) deps.onChange(spec.changeKind)
       return c.json(spec.toView(row) as object, 200, { etag: etagOf(row.version) })
     })
   }

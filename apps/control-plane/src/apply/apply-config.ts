@@ -1,9 +1,9 @@
 import { ConfigError, type ConfigIssue, type ResolvedEnvRefs, resolveEnvRefs } from '@switchyard/config'
 import type { ConfigChange, ConfigFile } from '@switchyard/contracts'
-import { type Database, models } from '@switchyard/db'
+import { type Database, models, providers } from '@switchyard/db'
 import type { PricingCatalog } from '@switchyard/pricing'
 import type { Keyring } from '@switchyard/secrets'
-import { sql } from 'drizzle-orm'
+import { isNotNull, sql } from 'drizzle-orm'
 import { type Actor, recordAudit, SYSTEM_ACTOR } from '../audit/record-audit.ts'
 import { applyJwtIssuers } from './apply-jwt-issuers.ts'
 import { applyKeys, planKeys } from './apply-keys.ts'
@@ -89,7 +89,12 @@ export async function applyConfig(
 ): Promise<ApplyConfigResult> {
   const sourceName = options.sourceName ?? 'config'
   const env = resolveEnvRefs(config, secrets.env, sourceName)
-  const providerPlan = planProviders(config, env, options.missingProviderSecrets ?? 'fail')
+  const withStoredCredentials = new Set(
+    (await db.select({ name: providers.name }).from(providers).where(isNotNull(providers.credentials))).map(
+      (row) => row.name,
+    ),
+  )
+  const providerPlan = planProviders(config, env, options.missingProviderSecrets ?? 'fail', withStoredCredentials)
   const keyPlan = planKeys(config.keys, env, secrets.keyPepper)
   const issues = [...providerPlan.issues, ...keyPlan.issues]
   const priced = options.pricing
@@ -151,15 +156,29 @@ export async function applyConfig(
   }
 }
 
+/**
+ * Reads each provider's secrets from the environment. A provider that already has credentials
+ * stored and whose variables are unset keeps them, with a warning (as a key keeps its value):
+ * an exported file applies back without the secrets in the environment.
+ */
 function planProviders(
   config: ConfigFile,
   env: ResolvedEnvRefs,
   policy: MissingProviderSecretPolicy,
+  withStoredCredentials: ReadonlySet<string>,
 ): { providers: ProviderToApply[]; warnings: ApplyWarning[]; issues: ConfigIssue[] } {
   const warnings: ApplyWarning[] = []
   const issues: ConfigIssue[] = []
   const providers = config.providers.map((provider, index): ProviderToApply => {
     const secrets = readProviderSecrets(provider, index, env)
+    if (secrets.missing.length > 0 && withStoredCredentials.has(provider.name)) {
+      const names = secrets.missing.map((use) => use.env).join(', ')
+      warnings.push({
+        path: secrets.missing[0]?.path ?? `providers[${index}]`,
+        message: `provider ${provider.name} keeps its stored credentials: ${names} not set`,
+      })
+      return { config: provider, credentials: 'keep' }
+    }
     for (const use of secrets.missing) {
       const unset = `environment variable ${use.env} is not set`
       if (secrets.isCredentialOptional || policy === 'apply-without') {

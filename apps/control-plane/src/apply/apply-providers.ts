@@ -8,8 +8,8 @@ import { changedKeys, type FieldsOf, writeEntry } from './write-entry.ts'
 
 export interface ProviderToApply {
   readonly config: ConfigProvider
-  /** Plaintext, from the environment; encrypted here before it reaches a row. */
-  readonly credentials: ProviderCredentials | null
+  /** Plaintext, from the environment, encrypted here before it reaches a row; `keep`: the stored ones. */
+  readonly credentials: ProviderCredentials | null | 'keep'
 }
 
 /** Config fields of a changed column; a re-encrypted secret is named by the field it comes from. */
@@ -52,7 +52,10 @@ export async function applyProviders(
         name: config.name,
         type,
         target: settings,
-        credentials: sealCredentials(keyring, id, credentials, row?.credentials),
+        credentials:
+          credentials === 'keep'
+            ? EncryptedEnvelope.nullable().parse(row?.credentials ?? null)
+            : sealCredentials(keyring, id, credentials, row?.credentials),
         credentialRefs: credentialRefsOf(config),
       },
       fieldsOf: fieldsOf(type),

@@ -33,7 +33,7 @@ import {
 } from '@switchyard/db'
 import { stringify } from 'yaml'
 import { z } from 'zod'
-import { envVariableFor, microUsdToUsd } from './export-names.ts'
+import { defaultCredentialRefs, envVariableFor, keySecretEnvFor, microUsdToUsd } from './export-names.ts'
 
 type Entry<K extends keyof ConfigFileInput> = NonNullable<ConfigFileInput[K]> extends (infer E)[] ? E : never
 /** A field left out is absent, not null: what `present` returns. */
@@ -97,7 +97,8 @@ export async function exportConfig(db: Database): Promise<ConfigFileInput> {
     const exported: ConfigFileInput = {
       version: CONFIG_FILE_VERSION,
       providers: sortBy(providerRows, (row) => row.name).map((row): Entry<'providers'> => {
-        const refs = StoredRefs.parse(row.credentialRefs) ?? defaultCredentialRefs(row.type, row.name)
+        const refs =
+          StoredRefs.parse(row.credentialRefs) ?? defaultCredentialRefs(row.type, row.name, row.credentials !== null)
         const { type, ...target } = ProviderTarget.parse({ ...StoredPolicy.parse(row.target), type: row.type })
         return { name: row.name, type, ...target, ...refs } as Entry<'providers'>
       }),
@@ -176,7 +177,7 @@ export async function exportConfig(db: Database): Promise<ConfigFileInput> {
       ).map((row) =>
         present({
           name: row.name,
-          secret: { env: row.secretEnv ?? envVariableFor('SWITCHYARD_KEY', orgNames.get(row.orgId) ?? '', row.name) },
+          secret: { env: row.secretEnv ?? keySecretEnvFor(orgNames.get(row.orgId) ?? '', row.name) },
           team: lookup(teamNames, row.teamId ?? '', 'team'),
           project: row.projectId === null ? undefined : lookup(projectNames, row.projectId, 'project'),
           environment: row.environment,
@@ -238,21 +239,6 @@ function scopeEntry(
       return { project: lookup(names.projectNames, scope.id, 'project') }
     case 'model':
       return { model: lookup(names.modelNames, scope.id, 'model') }
-  }
-}
-
-/** Env references for a provider made without a config file: variables named after it. */
-function defaultCredentialRefs(type: string, name: string): Record<string, unknown> {
-  const variable = (suffix: string) => ({ env: envVariableFor(name, suffix) })
-  switch (type as ProviderType) {
-    case 'bedrock':
-      return {
-        credentials: { accessKeyId: variable('AWS_ACCESS_KEY_ID'), secretAccessKey: variable('AWS_SECRET_ACCESS_KEY') },
-      }
-    case 'openai-compatible':
-      return {}
-    default:
-      return { apiKey: variable('API_KEY') }
   }
 }
 

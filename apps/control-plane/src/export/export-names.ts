@@ -1,3 +1,5 @@
+import type { ProviderType } from '@switchyard/contracts'
+
 /**
  * The environment variable an export names for a secret that has no recorded variable (a key or
  * provider made in the admin API): its parts upper-cased, every other character `_`, e.g.
@@ -21,3 +23,26 @@ export function microUsdToUsd(microUsd: number): string {
     .replace(/0+$/, '')
   return fraction === '' ? String(whole) : `${whole}.${fraction}`
 }
+
+/**
+ * Env references for a provider's credentials made without a config file (in the admin API):
+ * variables named after the provider. An OpenAI-compatible provider has a key only if one is
+ * stored.
+ */
+export function defaultCredentialRefs(type: string, name: string, hasCredentials: boolean): Record<string, unknown> {
+  const variable = (suffix: string) => ({ env: envVariableFor(name, suffix) })
+  switch (type as ProviderType) {
+    case 'bedrock':
+      return {
+        credentials: { accessKeyId: variable('AWS_ACCESS_KEY_ID'), secretAccessKey: variable('AWS_SECRET_ACCESS_KEY') },
+      }
+    case 'openai-compatible':
+      return hasCredentials ? { apiKey: variable('API_KEY') } : {}
+    default:
+      return { apiKey: variable('API_KEY') }
+  }
+}
+
+/** The variable an export names for a key made in the admin API. */
+export const keySecretEnvFor = (orgName: string, keyName: string): string =>
+  envVariableFor('SWITCHYARD_KEY', orgName, keyName)

@@ -1,9 +1,14 @@
 import type { Logger } from '@switchyard/http-server'
-import type { PublishedSnapshot } from '../snapshot/publish-snapshot.ts'
+import type { OverlayOutcome, PublishedSnapshot } from '../snapshot/publish-snapshot.ts'
+
+/** What changed: only keys (a key overlay carries it), or anything else (a whole policy snapshot). */
+export type ChangeKind = 'keys' | 'policy'
 
 export interface SnapshotPublisherOptions {
-  /** Compiles and publishes the current state under a new revision. */
+  /** Compiles and publishes the whole current state under a new revision. */
   readonly publish: () => Promise<PublishedSnapshot>
+  /** Publishes the keys changed since the latest policy snapshot, if it can. */
+  readonly publishKeys: () => Promise<OverlayOutcome>
   readonly log: Logger
   /** Quiet time after a change before publishing, so a burst of writes becomes one snapshot. */
   readonly debounceMs?: number
@@ -14,10 +19,12 @@ export interface SnapshotPublisherOptions {
 }
 
 /**
- * Publishes a snapshot after every committed change, debounced: changes within `debounceMs` of
- * each other share one publish, never delayed more than `maxDelayMs` past the first. At most
- * one publish runs at a time; a change during it schedules another, so the last change is
- * always published. A failed publish is retried with backoff until one succeeds.
+ * Publishes after every committed change, debounced: changes within `debounceMs` of each other
+ * share one publish, never delayed more than `maxDelayMs` past the first. A change to keys only
+ * goes out as a small key overlay; anything else (or an overlay grown too big) as a whole policy
+ * snapshot, followed by an overlay of whatever keys changed while it was read. At most one
+ * publish runs at a time; a change during it schedules another, so the last change is always
+ * published. A failed publish is retried with backoff until one succeeds.
  */
 export class SnapshotPublisher {
   readonly #options: Required<Omit<SnapshotPublisherOptions, 'log' | 'publish'>> & SnapshotPublisherOptions
@@ -25,6 +32,7 @@ export class SnapshotPublisher {
   #firstPendingAt: number | undefined
   #running: Promise<void> | undefined
   #isDirty = false
+  #needsPolicy = false
   #failures = 0
   #last: PublishedSnapshot | undefined
   #idleWaiters: Array<() => void> = []
@@ -40,9 +48,10 @@ export class SnapshotPublisher {
   }
 
   /** Records that state changed; a publish follows shortly. */
-  schedule(): void {
+  schedule(kind: ChangeKind = 'policy'): void {
     if (this.#isStopped) return
     this.#isDirty = true
+    if (kind === 'policy') this.#needsPolicy = true
     if (this.#running !== undefined) return
     const now = Date.now()
     this.#firstPendingAt ??= now
@@ -80,16 +89,32 @@ export class SnapshotPublisher {
   }
 
   async #run(): Promise<void> {
+    const needsPolicy = this.#needsPolicy
     this.#isDirty = false
+    this.#needsPolicy = false
     this.#firstPendingAt = undefined
     try {
-      this.#last = await this.#options.publish()
+      if (needsPolicy) await this.#publishPolicy()
+      const outcome = await this.#options.publishKeys()
+      if (outcome.kind === 'needs-policy') {
+        this.#options.log.info({ reason: outcome.reason }, 'publishing a policy snapshot instead of a key overlay')
+        await this.#publishPolicy()
+        await this.#options.publishKeys()
+      } else if (outcome.kind === 'published') {
+        this.#last = { ...outcome.overlay }
+        this.#options.log.info(outcome.overlay, 'key overlay published')
+      }
       this.#failures = 0
-      this.#options.log.info(this.#last, 'policy snapshot published')
     } catch (error) {
       this.#isDirty = true
+      this.#needsPolicy ||= needsPolicy
       this.#failures += 1
       this.#options.log.error({ err: error, failures: this.#failures }, 'policy snapshot publish failed; retrying')
     }
+  }
+
+  async #publishPolicy(): Promise<void> {
+    this.#last = await this.#options.publish()
+    this.#options.log.info(this.#last, 'policy snapshot published')
   }
 }

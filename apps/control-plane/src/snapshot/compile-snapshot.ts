@@ -15,6 +15,7 @@ import {
   type RouteTimeouts,
   SNAPSHOT_SCHEMA_VERSION,
   type SnapshotBudget,
+  type SnapshotKey,
   type SnapshotModel,
   type SnapshotOnExceed,
   type ThroughputLimit,
@@ -147,7 +148,8 @@ function compileBudget(budget: PolicyState['budgets'][number], now: Date): Snaps
   }
 }
 
-function compileKey(key: PolicyState['keys'][number]) {
+/** A key as pods know it: hash and prefix, never the key. */
+export function compileKey(key: PolicyState['keys'][number]): SnapshotKey {
   return {
     id: key.id,
     name: key.name,

@@ -65,6 +65,16 @@ function parseColumn<T>(schema: z.ZodType<T>, value: unknown, where: string): T 
  * jsonb columns with the contracts' schemas: the one place rows become typed state. Queries run
  * one after another, since a transaction is one connection.
  */
+/** A stored key with its jsonb and enum columns parsed. */
+export function parseKeyRow(row: typeof apiKeys.$inferSelect): PolicyState['keys'][number] {
+  return {
+    ...row,
+    tags: parseColumn(Tags, row.tags, `api_keys ${row.id} tags`),
+    status: parseColumn(KeyStatus, row.status, `api_keys ${row.id} status`),
+    scopes: parseColumn(z.array(KeyScope).nullable(), row.scopes, `api_keys ${row.id} scopes`),
+  }
+}
+
 export async function readPolicyState(tx: Database): Promise<PolicyState> {
   const orgRows = await tx.select().from(orgs)
   const teamRows = await tx.select().from(teams)
@@ -103,12 +113,7 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
       prices: parseColumn(ModelPrice, row.prices, `deployments ${row.id} prices`),
       limits: parseColumn(ThroughputLimit.nullable(), row.limits, `deployments ${row.id} limits`),
     })),
-    keys: keyRows.map((row) => ({
-      ...row,
-      tags: parseColumn(Tags, row.tags, `api_keys ${row.id} tags`),
-      status: parseColumn(KeyStatus, row.status, `api_keys ${row.id} status`),
-      scopes: parseColumn(z.array(KeyScope).nullable(), row.scopes, `api_keys ${row.id} scopes`),
-    })),
+    keys: keyRows.map(parseKeyRow),
     jwtIssuers: jwtIssuerRows.map((row) => ({
       id: row.id,
       orgId: row.orgId,

@@ -203,23 +203,60 @@ function compileDeployment(
 function compileKeys(snapshot: PolicySnapshot): Map<string, RuntimeKey> {
   const teamModels = new Map(snapshot.teams.map((team) => [team.id, team.allowedModels]))
   const keysByHash = new Map<string, RuntimeKey>()
-  for (const key of snapshot.keys) {
-    const teamAllowed = key.teamId === null ? null : (teamModels.get(key.teamId) ?? null)
-    keysByHash.set(key.hash, {
-      id: key.id,
-      orgId: key.orgId,
-      teamId: key.teamId,
-      projectId: key.projectId,
-      environment: key.environment,
-      userId: key.userId,
-      tags: key.tags,
-      allowedModels: intersectAllowLists(key.allowedModels, teamAllowed),
-      expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
-      status: key.status,
-      scopes: key.scopes === null ? null : new Set(key.scopes),
-    })
-  }
+  for (const key of snapshot.keys) keysByHash.set(key.hash, compileKey(key, teamModels))
   return keysByHash
+}
+
+/**
+ * The policy with a key overlay laid on its base: every key of the overlay replaces the base's
+ * key with the same id (a key whose value changed leaves its old hash behind), everything else
+ * is shared with the base. Always applied to the base, never to an earlier overlay: overlays
+ * are cumulative.
+ */
+export function withKeyOverlay(
+  base: RuntimePolicy,
+  snapshot: PolicySnapshot,
+  keys: readonly SnapshotKey[],
+  revision: number,
+): RuntimePolicy {
+  const teamModels = new Map(snapshot.teams.map((team) => [team.id, team.allowedModels]))
+  const hashById = baseKeyHashes(snapshot)
+  const keysByHash = new Map(base.keysByHash)
+  for (const key of keys) {
+    const previous = hashById.get(key.id)
+    if (previous !== undefined) keysByHash.delete(previous)
+    keysByHash.set(key.hash, compileKey(key, teamModels))
+  }
+  return { ...base, revision, keysByHash }
+}
+
+const keyHashesBySnapshot = new WeakMap<PolicySnapshot, ReadonlyMap<string, string>>()
+
+/** Key id → hash of a base snapshot, built on its first overlay and kept while it is current. */
+function baseKeyHashes(snapshot: PolicySnapshot): ReadonlyMap<string, string> {
+  let hashes = keyHashesBySnapshot.get(snapshot)
+  if (hashes === undefined) {
+    hashes = new Map(snapshot.keys.map((key) => [key.id, key.hash]))
+    keyHashesBySnapshot.set(snapshot, hashes)
+  }
+  return hashes
+}
+
+function compileKey(key: SnapshotKey, teamModels: ReadonlyMap<string, readonly string[] | null>): RuntimeKey {
+  const teamAllowed = key.teamId === null ? null : (teamModels.get(key.teamId) ?? null)
+  return {
+    id: key.id,
+    orgId: key.orgId,
+    teamId: key.teamId,
+    projectId: key.projectId,
+    environment: key.environment,
+    userId: key.userId,
+    tags: key.tags,
+    allowedModels: intersectAllowLists(key.allowedModels, teamAllowed),
+    expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
+    status: key.status,
+    scopes: key.scopes === null ? null : new Set(key.scopes),
+  }
 }
 
 function intersectAllowLists(a: readonly string[] | null, b: readonly string[] | null): ReadonlySet<string> | null {

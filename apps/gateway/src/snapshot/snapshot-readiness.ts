@@ -28,8 +28,9 @@ export function snapshotReadiness(state: SnapshotState, nowMs: number): Snapshot
   return {
     isReady: true,
     details: {
-      revision: loaded.snapshot.revision,
-      snapshotAgeMs: nowMs - loaded.appliedAtMs,
+      revision: loaded.revision,
+      snapshotAgeMs: nowMs - (loaded.overlay?.appliedAtMs ?? loaded.appliedAtMs),
+      ...(loaded.overlay && { baseRevision: loaded.snapshot.revision, overlayKeys: loaded.overlay.keyCount }),
       ...(lastRejected && { lastRejected }),
     },
   }

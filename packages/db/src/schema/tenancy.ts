@@ -1,4 +1,4 @@
-import { bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { createdAt, updatedAt, version } from './columns.ts'
 
 /** The tenant root. Names are unique and are how the config file refers to an org. */
@@ -51,6 +51,16 @@ export const projects = pgTable(
  */
 export const snapshotRevisions = pgTable('snapshot_revisions', {
   revision: bigserial('revision', { mode: 'number' }).primaryKey(),
+  /** `policy`: a whole policy snapshot; `keys`: a key overlay on top of `baseRevision`. */
+  kind: text('kind', { enum: ['policy', 'keys'] })
+    .notNull()
+    .default('policy'),
+  baseRevision: bigint('base_revision', { mode: 'number' }),
+  /**
+   * For a policy snapshot, the Postgres snapshot (`pg_current_snapshot()`) it was read at: a key
+   * overlay carries exactly the keys whose last change that snapshot could not see.
+   */
+  readSnapshot: text('read_snapshot'),
   checksum: text('checksum').notNull(),
   sizeBytes: integer('size_bytes').notNull(),
   publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),

@@ -16,13 +16,14 @@ import {
   RouteUpdate,
   RouteView,
 } from '@switchyard/contracts'
-import { deployments, models, providers, routes } from '@switchyard/db'
+import { apiKeys, deployments, models, providers, routes, teams } from '@switchyard/db'
 import { type PricingCatalog, resolvePrice, toModelPrice, vendorFromBaseUrl } from '@switchyard/pricing'
 import { decryptJson, encryptJson, type Keyring } from '@switchyard/secrets'
 import { eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import type { Principal } from '../../auth/principal.ts'
+import { defaultCredentialRefs } from '../../export/export-names.ts'
 import { newId, type ResourceContext, type ResourceDeps, registerCrud } from '../crud-resource.ts'
 import { invalid, iso } from './lookups.ts'
 
@@ -49,6 +50,13 @@ export interface CatalogDeps extends ResourceDeps {
 }
 
 const MASK = '********' as const
+
+/**
+ * Secrets written in the API come from no variable; the variables an export will name for them
+ * are recorded, so an exported file applies back unchanged (keeping these credentials).
+ */
+const refsFor = (type: string, name: string, credentials: Record<string, string> | null | undefined) =>
+  credentials === null || credentials === undefined ? null : defaultCredentialRefs(type, name, true)
 
 export function registerProviders(app: OpenAPIHono<AdminEnv>, deps: CatalogDeps): void {
   type Row = typeof providers.$inferSelect
@@ -114,7 +122,10 @@ export function registerProviders(app: OpenAPIHono<AdminEnv>, deps: CatalogDeps)
         type,
         target,
         credentials,
-        credentialRefs: patch.credentials === undefined ? row.credentialRefs : null,
+        credentialRefs:
+          patch.credentials === undefined
+            ? row.credentialRefs
+            : refsFor(type, patch.name ?? row.name, patch.credentials),
       }
     },
   })
@@ -167,7 +178,7 @@ export function registerRoutes(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): 
   })
 }
 
-export function registerModels(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): void {
+export function registerModels(app: OpenAPIHono<AdminEnv>, deps: CatalogDeps): void {
   type Row = typeof models.$inferSelect
   registerCrud(app, deps, {
     path: 'models',
@@ -181,8 +192,13 @@ export function registerModels(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): 
     async prepareCreate(_ctx, input) {
       return { values: { name: input.name, routeId: input.routeId ?? null }, ownership: { orgId: null, teamId: null } }
     },
+    async afterCreate(ctx, row, input) {
+      for (const [position, deployment] of input.deployments.entries()) {
+        const values = await deploymentValues(ctx, deps.pricing, { ...deployment, modelId: row.id, position })
+        await ctx.tx.insert(deployments).values({ id: newId('deployment'), ...values })
+      }
+    },
     prepareUpdate: async (_ctx, row, patch) => ({
-      name: patch.name ?? row.name,
       routeId: patch.routeId === undefined ? row.routeId : patch.routeId,
     }),
     async checkDelete(ctx, row) {
@@ -193,6 +209,19 @@ export function registerModels(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): 
       if (using.length > 0) {
         throw invalid(
           `The model is a fallback of route ${using.map((r) => r.name).join(', ')}; remove it there first.`,
+          'id',
+        )
+      }
+      const naming = await ctx.tx
+        .select({ name: teams.name })
+        .from(teams)
+        .where(sql`${row.name} = any(${teams.allowedModels})`)
+        .union(
+          ctx.tx.select({ name: apiKeys.name }).from(apiKeys).where(sql`${row.name} = any(${apiKeys.allowedModels})`),
+        )
+      if (naming.length > 0) {
+        throw invalid(
+          `The model is in the allow-lists of ${naming.map((r) => r.name).join(', ')}; remove it there first.`,
           'id',
         )
       }
@@ -230,17 +259,25 @@ export function registerDeployments(app: OpenAPIHono<AdminEnv>, deps: CatalogDep
       query.providerId === undefined ? undefined : eq(deployments.providerId, query.providerId),
     ],
     async prepareCreate(ctx, input) {
-      const [provider] = await ctx.tx.select().from(providers).where(eq(providers.id, input.providerId))
-      if (provider === undefined)
-        throw invalid(`No provider with id ${JSON.stringify(input.providerId)}.`, 'providerId')
       await checkModelIds(ctx, [input.modelId], 'modelId')
+      const siblings = await ctx.tx
+        .select({ position: deployments.position })
+        .from(deployments)
+        .where(eq(deployments.modelId, input.modelId))
+      // Appended after the model's deployments unless a position is given.
+      const position = input.position ?? Math.max(-1, ...siblings.map((sibling) => sibling.position)) + 1
       return {
-        values: {
-          ...input,
-          limits: input.limits ?? null,
-          prices: input.prices ?? catalogPrice(provider, input.upstreamModel),
-        },
+        values: await deploymentValues(ctx, deps.pricing, { ...input, position }),
         ownership: { orgId: null, teamId: null },
+      }
+    },
+    async checkDelete(ctx, row) {
+      const siblings = await ctx.tx
+        .select({ id: deployments.id })
+        .from(deployments)
+        .where(eq(deployments.modelId, row.modelId))
+      if (siblings.length <= 1) {
+        throw invalid('This is the model’s last deployment: add another first, or delete the model.', 'id')
       }
     },
     prepareUpdate: async (_ctx, row, patch) => ({
@@ -250,15 +287,42 @@ export function registerDeployments(app: OpenAPIHono<AdminEnv>, deps: CatalogDep
       position: patch.position ?? row.position,
     }),
   })
+}
 
-  /** Prices from the catalog; a model the catalog does not know must be priced, never metered at zero by accident. */
-  function catalogPrice(provider: typeof providers.$inferSelect, model: string) {
-    const target = ProviderTarget.parse({ ...(provider.target as object), type: provider.type })
-    const vendor = 'baseUrl' in target && target.baseUrl ? vendorFromBaseUrl(target.baseUrl) : undefined
-    const price = resolvePrice(deps.pricing, { providerType: target.type, vendor, model, at: new Date() })
-    if (price === undefined) {
-      throw invalid(`The pricing catalog has no price for ${provider.type} model "${model}"; give prices.`, 'prices')
-    }
-    return toModelPrice(price)
+/** A deployment's columns: its provider must exist; without prices, the pricing catalog's. */
+async function deploymentValues(
+  ctx: ResourceContext,
+  pricing: PricingCatalog,
+  input: {
+    modelId: string
+    providerId: string
+    upstreamModel: string
+    weight: number
+    prices?: z.infer<typeof Deployment>['prices'] | undefined
+    limits?: z.infer<typeof Deployment>['limits'] | undefined
+    position: number
+  },
+) {
+  const [provider] = await ctx.tx.select().from(providers).where(eq(providers.id, input.providerId))
+  if (provider === undefined) throw invalid(`No provider with id ${JSON.stringify(input.providerId)}.`, 'providerId')
+  return {
+    modelId: input.modelId,
+    providerId: input.providerId,
+    upstreamModel: input.upstreamModel,
+    weight: input.weight,
+    position: input.position,
+    limits: input.limits ?? null,
+    prices: input.prices ?? catalogPrice(pricing, provider, input.upstreamModel),
   }
+}
+
+/** Prices from the catalog; a model the catalog does not know must be priced, never metered at zero by accident. */
+function catalogPrice(pricing: PricingCatalog, provider: typeof providers.$inferSelect, model: string) {
+  const target = ProviderTarget.parse({ ...(provider.target as object), type: provider.type })
+  const vendor = 'baseUrl' in target && target.baseUrl ? vendorFromBaseUrl(target.baseUrl) : undefined
+  const price = resolvePrice(pricing, { providerType: target.type, vendor, model, at: new Date() })
+  if (price === undefined) {
+    throw invalid(`The pricing catalog has no price for ${provider.type} model "${model}"; give prices.`, 'prices')
+  }
+  return toModelPrice(price)
 }

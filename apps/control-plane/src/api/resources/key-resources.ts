@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { ApiKey, ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, BulkIds, listOf } from '@switchyard/contracts'
-import { apiKeys, type Database, memberships } from '@switchyard/db'
+import { apiKeys, type Database, memberships, orgs } from '@switchyard/db'
 import { HttpError, NotFoundError } from '@switchyard/http-server'
 import { displayPrefix, generateApiKey, hashApiKey } from '@switchyard/secrets'
 import { and, eq, inArray, or, sql } from 'drizzle-orm'
@@ -8,11 +8,12 @@ import { z } from 'zod'
 import { recordAudit } from '../../audit/record-audit.ts'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import type { Principal } from '../../auth/principal.ts'
+import { keySecretEnvFor } from '../../export/export-names.ts'
 import { idParam, type ResourceContext, type ResourceDeps, registerCrud, requestIdOf } from '../crud-resource.ts'
 import { checkIfMatch, etagOf } from '../etag.ts'
 import { errorResponses, jsonContent } from '../openapi-shared.ts'
 import { readJson } from '../parse-request.ts'
-import { invalid, iso, isoOrNull, projectFor, refuse, teamFor, userExists } from './lookups.ts'
+import { checkModelNames, invalid, iso, isoOrNull, projectFor, refuse, teamFor, userExists } from './lookups.ts'
 
 type KeyRow = typeof apiKeys.$inferSelect
 
@@ -87,6 +88,7 @@ export function registerKeys(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps):
   registerCrud(app, deps, {
     path: 'keys',
     type: 'key',
+    changeKind: 'keys',
     tag: 'Keys',
     table: apiKeys,
     schemas: { view: ApiKey, created: ApiKeyCreated, create: ApiKeyCreate, update: ApiKeyUpdate, filters: KeyFilters },
@@ -110,15 +112,19 @@ export function registerKeys(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps):
         if (ownerId !== principal.userId) throw refuse('Members mint keys only for themselves.', 'exceeds_minter')
       }
       if (ownerId !== null) await checkOwner(ctx, ownerId, team)
+      await checkModelNames(ctx, input.allowedModels, 'allowedModels')
       checkModels(input.allowedModels, team)
       if (input.projectId !== undefined && input.projectId !== null) {
         const project = await projectFor(ctx, input.projectId)
         if (project.teamId !== team.id) throw invalid('The project is not in the key’s team.', 'projectId')
       }
       const key = generateApiKey()
+      const [org] = await ctx.tx.select({ name: orgs.name }).from(orgs).where(eq(orgs.id, team.orgId))
       return {
         values: {
           name: input.name,
+          // No variable holds it; the one an export will name is recorded, so the export applies back unchanged.
+          secretEnv: keySecretEnvFor(org?.name ?? '', input.name),
           keyHash: hashApiKey(deps.keyPepper, key),
           prefix: displayPrefix(key),
           orgId: team.orgId,
@@ -149,6 +155,7 @@ export function registerKeys(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps):
       ) {
         throw refuse('Only team admins block or unblock keys.')
       }
+      await checkModelNames(ctx, patch.allowedModels, 'allowedModels')
       if (row.teamId !== null && (patch.allowedModels !== undefined || patch.projectId)) {
         const team = await teamFor(ctx, row.teamId)
         checkModels(patch.allowedModels, team)
@@ -254,7 +261,7 @@ function registerRevoke(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps): void
       revoke(tx, principal, [idParam(c)], requestIdOf(c), c.req.header('if-match')),
     )
     if (row === undefined) throw new Error('revoke returned no key')
-    deps.onChange()
+    deps.onChange('keys')
     return c.json(toKeyView(row), 200, { etag: etagOf(row.version) })
   })
 
@@ -270,7 +277,7 @@ function registerRevoke(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps): void
     const principal = c.get('principal')
     const { ids } = await readJson(c, BulkIds)
     const rows = await deps.db.transaction((tx) => revoke(tx, principal, [...new Set(ids)], requestIdOf(c)))
-    deps.onChange()
+    deps.onChange('keys')
     const data = rows.map(toKeyView)
     return c.json({
       object: 'list' as const,

@@ -1,6 +1,6 @@
-import { apiKeys, projects, teams, users } from '@switchyard/db'
+import { apiKeys, models, projects, teams, users } from '@switchyard/db'
 import { HttpError, NotFoundError } from '@switchyard/http-server'
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { ResourceContext } from '../crud-resource.ts'
 
 /*
@@ -58,3 +58,21 @@ export function invalid(message: string, param: string): HttpError {
 /** Dates as the API shows them. */
 export const iso = (date: Date): string => date.toISOString()
 export const isoOrNull = (date: Date | null): string | null => date?.toISOString() ?? null
+
+/**
+ * Allow-lists name models (clients send names), so each name must be a model of the catalog, as
+ * in a config file: a typo would otherwise allow nothing, silently.
+ */
+export async function checkModelNames(
+  ctx: Pick<ResourceContext, 'tx'>,
+  names: readonly string[] | null | undefined,
+  param: string,
+): Promise<void> {
+  if (names === null || names === undefined || names.length === 0) return
+  const found = await ctx.tx
+    .select({ name: models.name })
+    .from(models)
+    .where(inArray(models.name, [...names]))
+  const unknown = names.filter((name) => !found.some((row) => row.name === name))
+  if (unknown.length > 0) throw invalid(`Unknown model ${unknown.map((n) => JSON.stringify(n)).join(', ')}.`, param)
+}

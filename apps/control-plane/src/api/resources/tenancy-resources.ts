@@ -15,7 +15,7 @@ import { eq, inArray, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import { type ResourceDeps, registerCrud } from '../crud-resource.ts'
-import { iso, orgIdOfTeam, refuse, teamFor } from './lookups.ts'
+import { checkModelNames, iso, orgIdOfTeam, refuse, teamFor } from './lookups.ts'
 
 type OrgRow = typeof orgs.$inferSelect
 type TeamRow = typeof teams.$inferSelect
@@ -88,6 +88,7 @@ export function registerTeams(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): v
       if (org === undefined || !ctx.principal.hasRoleIn(input.orgId)) {
         throw refuse(`You may not create teams in org ${JSON.stringify(input.orgId)}.`)
       }
+      await checkModelNames(ctx, input.allowedModels, 'allowedModels')
       return {
         values: {
           orgId: input.orgId,
@@ -98,11 +99,14 @@ export function registerTeams(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): v
         ownership: { orgId: input.orgId, teamId: null },
       }
     },
-    prepareUpdate: async (_ctx, row, patch) => ({
-      name: patch.name ?? row.name,
-      displayName: patch.displayName === undefined ? row.displayName : patch.displayName,
-      allowedModels: patch.allowedModels === undefined ? row.allowedModels : patch.allowedModels,
-    }),
+    async prepareUpdate(ctx, row, patch) {
+      await checkModelNames(ctx, patch.allowedModels, 'allowedModels')
+      return {
+        name: patch.name ?? row.name,
+        displayName: patch.displayName === undefined ? row.displayName : patch.displayName,
+        allowedModels: patch.allowedModels === undefined ? row.allowedModels : patch.allowedModels,
+      }
+    },
   })
 }
 
