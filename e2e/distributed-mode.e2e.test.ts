@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -122,6 +123,22 @@ afterAll(async () => {
 
 let apiKeyInUse = apiKey
 
+/** Runs `switchyard <args>` (the CLI) to its end. */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [new URL('../apps/switchyard/src/main.ts', import.meta.url).pathname, ...args],
+      { env: { ...process.env, ...env } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
 describe('distributed mode', () => {
   let revision = 0
 
@@ -181,6 +198,31 @@ describe('distributed mode', () => {
     expect(await refused.text()).not.toContain(apiKey)
     // The rest of the suite serves with the minted key, at the revision that revoked the other.
     apiKeyInUse = newKey
+    revision = await waitForRevision(pods.a.url, revision + 1)
+    expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
+  })
+
+  it('the switchyard CLI applies a config file through the admin API with a diff, and exports it back', async () => {
+    const cli = (args: string[]) =>
+      runCli(args, { SWITCHYARD_CONTROL_PLANE_URL: controlPlaneUrl, SWITCHYARD_ADMIN_TOKEN: adminToken })
+    const file = join(workDir, 'more-teams.yaml')
+    writeFileSync(file, ['version: 1', 'orgs: [{ name: acme }]', 'teams: [{ name: billing, org: acme }]'].join('\n'))
+    const dry = await cli(['apply', '-f', file, '--dry-run'])
+    expect(dry).toMatchObject({ code: 0, stdout: expect.stringContaining('+ team acme/billing') })
+    expect((await admin('GET', '/api/teams')).json.data).toHaveLength(1)
+    expect(await cli(['apply', '-f', file])).toMatchObject({ code: 0 })
+    expect((await admin('GET', '/api/teams')).json.data).toHaveLength(2)
+    const exported = await cli(['export'])
+    expect(exported.code).toBe(0)
+    expect(exported.stdout).toContain('billing')
+    const invalid = join(workDir, 'invalid.yaml')
+    writeFileSync(invalid, 'version: 1\nteams: [{ name: x, org: nowhere }]')
+    expect(await cli(['apply', '-f', invalid])).toMatchObject({ code: 2 })
+    const denied = await runCli(['export'], {
+      SWITCHYARD_CONTROL_PLANE_URL: controlPlaneUrl,
+      SWITCHYARD_ADMIN_TOKEN: 'wrong',
+    })
+    expect(denied.code).toBe(1)
     revision = await waitForRevision(pods.a.url, revision + 1)
     expect(await waitForRevision(pods.b.url, revision)).toBe(revision)
   })
