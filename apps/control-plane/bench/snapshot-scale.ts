@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto'
-import { cpus } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { cpus, loadavg } from 'node:os'
 import { type Bus, createNatsBus } from '@switchyard/bus'
-import { PolicySnapshot } from '@switchyard/contracts'
-import { apiKeys, type Database, type DatabaseHandle, openPostgres, snapshotRevisions } from '@switchyard/db'
+import { type DatabaseHandle, openPostgres } from '@switchyard/db'
 import { parseKeyring } from '@switchyard/secrets'
 import {
   type NatsServerHandle,
@@ -10,25 +9,19 @@ import {
   startNatsServer,
   startPostgresServer,
 } from '@switchyard/test-services'
-import { eq } from 'drizzle-orm'
-import { compileSnapshot } from '../src/snapshot/compile-snapshot.ts'
-import { publishSnapshot } from '../src/snapshot/publish-snapshot.ts'
-import { readPolicyState } from '../src/snapshot/read-policy-state.ts'
-import { type JsonLinesChild, processRss, startJsonLinesChild, wallMs } from './bench-children.ts'
-import { type ScaleShape, type SeededState, seedPolicyState } from './seed-policy-state.ts'
-import {
-  type BenchResult,
-  type EnforcementSample,
-  type Round,
-  renderReport,
-  writeReport,
-} from './snapshot-scale-report.ts'
+import { type ChangePath, changeTeamThroughApi, revokeThroughApi } from './admin-changes.ts'
+import { type JsonLinesChild, processRss, startJsonLinesChild } from './bench-children.ts'
+import { publishInPhases } from './publish-in-phases.ts'
+import { type ScaleShape, seedPolicyState } from './seed-policy-state.ts'
+import { type BenchResult, type Round, renderReport, writeReport } from './snapshot-scale-report.ts'
 
 /**
  * `pnpm bench:snapshot`: compiles, publishes and applies a policy snapshot at the scale the
  * issue names (100,000 keys, 500 teams, 1,000 deployments) on a real PostgreSQL and a real
- * nats-server, and times a change (one key revoked in Postgres, then `publishSnapshot`) until a
- * real gateway process rejects that key. See docs/benchmarks.md, "Policy snapshots at scale".
+ * nats-server, with the real control plane (its admin API and publisher) in a process of its
+ * own, a real gateway process and a probe pod. Times a key revoked through the admin API (a key
+ * overlay) and a team changed through it (a whole policy snapshot) from the API's answer until
+ * the gateway enforces it. See docs/benchmarks.md, "Policy snapshots at scale".
  *
  *   --write        rewrite the results section of docs/benchmarks.md
  *   --keys=N       fewer keys, for a quick try (never written)
@@ -48,29 +41,48 @@ const SHAPE: ScaleShape = {
 }
 const ROUNDS = 2
 const REVOKES_PER_ROUND = 3
-const ms = (from: number) => performance.now() - from
+/** Teams with a model allow-list (every third) whose keys have none of their own (not every tenth). */
+const CHANGED_TEAMS = [3, 9] as const
 
 const services: { postgres?: PostgresServerHandle; nats?: NatsServerHandle } = {}
 const children: JsonLinesChild[] = []
 let database: DatabaseHandle | undefined
 let bus: Bus | undefined
 
+const loadAtStart = loadavg()
 try {
   const [postgres, nats] = await Promise.all([startPostgresServer(), startNatsServer()])
   services.postgres = postgres
   services.nats = nats
-  database = openPostgres({ url: await postgres.createDatabase('scale') })
+  const databaseUrl = await postgres.createDatabase('scale')
+  database = openPostgres({ url: databaseUrl })
   await database.migrate()
   const keyringText = `bench:${randomBytes(32).toString('base64')}`
   const keyPepper = randomBytes(24).toString('base64')
+  const adminToken = `bench-admin-${randomBytes(24).toString('hex')}`
   const seeded = await seedPolicyState(database.db, SHAPE, {
     keyring: parseKeyring(keyringText),
     keyPepper: Buffer.from(keyPepper, 'utf8'),
   })
   console.error(`seeded in ${(seeded.seedMs / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`)
   const revokedIndexes = Array.from({ length: ROUNDS * REVOKES_PER_ROUND }, (_, i) => (1_000 + i * 7_919) % SHAPE.keys)
-  bus = await createNatsBus({ servers: nats.url, name: 'bench-control-plane' })
+  bus = await createNatsBus({ servers: nats.url, name: 'bench-phases' })
 
+  const controlPlane = startJsonLinesChild('control plane', ['apps/control-plane/src/main.ts'], {
+    SWITCHYARD_DATABASE_URL: databaseUrl,
+    SWITCHYARD_NATS_URL: nats.url,
+    SWITCHYARD_CONTROL_PLANE_HOST: '127.0.0.1',
+    SWITCHYARD_CONTROL_PLANE_PORT: '0',
+    SWITCHYARD_SECRETS_KEYRING: keyringText,
+    SWITCHYARD_KEY_PEPPER: keyPepper,
+    SWITCHYARD_ADMIN_TOKEN: adminToken,
+    SWITCHYARD_LOG_LEVEL: 'info',
+  })
+  children.push(controlPlane)
+  const { url: adminUrl } = (await controlPlane.waitFor((line) => line.msg === 'control plane listening')) as {
+    url: string
+  }
+  const firstRevision = (await controlPlane.waitFor((line) => line.msg === 'policy snapshot published')).revision
   const probe = startJsonLinesChild('pod probe', ['--expose-gc', 'apps/gateway/bench/snapshot-pod-probe.ts'], {
     PROBE_NATS_URL: nats.url,
     PROBE_KEYRING: keyringText,
@@ -92,31 +104,46 @@ try {
   const { url: gatewayUrl } = (await gateway.waitFor((line) => line.msg === 'gateway listening')) as { url: string }
   const gatewayPid = gateway.process.pid ?? 0
   const gatewayIdle = processRss(gatewayPid)
+  // Both pods start from the control plane's own first publish; the rounds start once they have it.
+  await probe.waitFor((l) => l.event === 'memory' && l.revision === firstRevision)
+  await gateway.waitFor((l) => l.msg === 'policy snapshot applied' && l.revision === firstRevision)
+  const path: ChangePath = { adminUrl, adminToken, gatewayUrl, controlPlane, gateway, probe }
 
   const rounds: Round[] = []
   for (let round = 0; round < ROUNDS; round += 1) {
-    const controlPlane = await publishInPhases(database.db, bus)
-    const probeApplied = await probe.waitFor((l) => l.event === 'applied' && l.revision === controlPlane.revision)
-    const probeMemory = await probe.waitFor((l) => l.event === 'memory' && l.revision === controlPlane.revision)
+    const phases = await publishInPhases(database.db, bus)
+    const probeApplied = await probe.waitFor((l) => l.event === 'applied' && l.revision === phases.revision)
+    const probeMemory = await probe.waitFor((l) => l.event === 'memory' && l.revision === phases.revision)
     const gatewayApplied = await gateway.waitFor(
-      (l) => l.msg === 'policy snapshot applied' && l.revision === controlPlane.revision,
+      (l) => l.msg === 'policy snapshot applied' && l.revision === phases.revision,
     )
-    const samples: EnforcementSample[] = []
+    const gatewayAfterPolicy = processRss(gatewayPid)
+    const revocations = []
     for (let i = 0; i < REVOKES_PER_ROUND; i += 1) {
       const position = round * REVOKES_PER_ROUND + i
       const index = revokedIndexes[position] ?? 0
-      samples.push(await revokeAndWait(database.db, bus, seeded, index, position, gatewayUrl, probe))
+      revocations.push(await revokeThroughApi(path, seeded.keyId(index), seeded.apiKey(index), position))
     }
+    const gatewayAfterOverlay = processRss(gatewayPid)
+    const team = CHANGED_TEAMS[round % CHANGED_TEAMS.length] ?? 3
+    const teamChange = await changeTeamThroughApi(
+      path,
+      `team_${String(team).padStart(4, '0')}`,
+      `model-${String(team % 4 === 0 ? 0 : 4 - (team % 4)).padStart(4, '0')}`,
+      seeded.apiKey(team),
+    )
     rounds.push({
-      controlPlane,
+      controlPlane: phases,
       probe: { applied: probeApplied, memory: probeMemory },
-      gateway: { applied: gatewayApplied, ...processRss(gatewayPid) },
-      samples,
+      gateway: { applied: gatewayApplied, afterPolicy: gatewayAfterPolicy, afterOverlay: gatewayAfterOverlay },
+      revocations,
+      teamChange,
     })
   }
   const result: BenchResult = {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+    load: { start: loadAtStart, end: loadavg() },
     counts: seeded.counts,
     seedMs: seeded.seedMs,
     probeBaseline,
@@ -132,119 +159,4 @@ try {
   await database?.close()
   await services.nats?.dispose()
   await services.postgres?.dispose()
-}
-
-/**
- * What `publishSnapshot` does, step by step with a clock on each (same transaction, same
- * calls), and, measured apart, what the `PolicySnapshot` schema alone costs on this snapshot.
- */
-async function publishInPhases(db: Database, target: Bus): Promise<Round['controlPlane']> {
-  const started = performance.now()
-  const phases = await db.transaction(
-    async (tx) => {
-      const [reserved] = await tx
-        .insert(snapshotRevisions)
-        .values({ checksum: 'pending', sizeBytes: 0 })
-        .returning({ revision: snapshotRevisions.revision })
-      if (!reserved) throw new Error('no revision')
-      let at = performance.now()
-      const state = await readPolicyState(tx)
-      const readMs = ms(at)
-      at = performance.now()
-      const snapshot = compileSnapshot(state, reserved.revision, new Date())
-      const compileMs = ms(at)
-      at = performance.now()
-      const body = new TextEncoder().encode(JSON.stringify(snapshot))
-      const serialiseMs = ms(at)
-      at = performance.now()
-      const checksum = createHash('sha256').update(body).digest('hex')
-      const checksumMs = ms(at)
-      await tx
-        .update(snapshotRevisions)
-        .set({ checksum, sizeBytes: body.byteLength })
-        .where(eq(snapshotRevisions.revision, reserved.revision))
-      at = performance.now()
-      PolicySnapshot.parse(snapshot)
-      const schemaOnlyMs = ms(at)
-      return { revision: reserved.revision, body, readMs, compileMs, serialiseMs, checksumMs, schemaOnlyMs }
-    },
-    { isolationLevel: 'repeatable read' },
-  )
-  const transactionMs = ms(started) - phases.schemaOnlyMs
-  const publishAt = performance.now()
-  await target.publishSnapshot({ revision: phases.revision, body: phases.body })
-  const publishMs = ms(publishAt)
-  const publishReturnedAtMs = wallMs()
-  return {
-    publishReturnedAtMs,
-    revision: phases.revision,
-    sizeBytes: phases.body.byteLength,
-    readMs: phases.readMs,
-    compileMs: phases.compileMs,
-    schemaOnlyMs: phases.schemaOnlyMs,
-    serialiseMs: phases.serialiseMs,
-    checksumMs: phases.checksumMs,
-    transactionMs,
-    publishMs,
-    totalMs: transactionMs + publishMs,
-  }
-}
-
-/**
- * Revokes one key in Postgres (the admin API's write), then calls the real `publishSnapshot`;
- * meanwhile polls the gateway with that key until it answers 401 `api_key_revoked`.
- */
-async function revokeAndWait(
-  db: Database,
-  target: Bus,
-  seeded: SeededState,
-  index: number,
-  position: number,
-  gatewayUrl: string,
-  probe: JsonLinesChild,
-): Promise<EnforcementSample> {
-  const apiKey = seeded.apiKey(index)
-  if ((await modelsStatus(gatewayUrl, apiKey)).status !== 200) throw new Error(`key ${index} is not served before`)
-  await db
-    .update(apiKeys)
-    .set({ status: 'revoked', updatedAt: new Date() })
-    .where(eq(apiKeys.id, seeded.keyId(index)))
-  const changedAt = wallMs()
-  let isPublished = false
-  const rejected = (async () => {
-    const deadline = performance.now() + 60_000
-    while (performance.now() < deadline) {
-      const { status, code, at } = await modelsStatus(gatewayUrl, apiKey)
-      if (status === 401 && code === 'api_key_revoked') return at
-      if (status !== 200) throw new Error(`gateway answered ${status} ${code}`)
-      await new Promise((resolve) => setTimeout(resolve, isPublished ? 1 : 5))
-    }
-    throw new Error('the gateway never rejected the revoked key')
-  })()
-  const publishStarted = performance.now()
-  const published = await publishSnapshot(db, target, () => new Date())
-  const publishedAt = wallMs()
-  const publishSnapshotMs = ms(publishStarted)
-  isPublished = true
-  const rejectedAt = await rejected
-  const probeApplied = await probe.waitFor(
-    (l) =>
-      l.event === 'applied' &&
-      l.revision === published.revision &&
-      (l.watchedKeys as string[] | undefined)?.[position] === 'revoked',
-  )
-  return {
-    revision: published.revision,
-    publishSnapshotMs,
-    changeToGatewayRejectsMs: rejectedAt - changedAt,
-    publishReturnToGatewayRejectsMs: rejectedAt - publishedAt,
-    changeToProbeAppliedMs: Number(probeApplied.appliedAtMs) - changedAt,
-  }
-}
-
-async function modelsStatus(url: string, apiKey: string): Promise<{ status: number; code?: string; at: number }> {
-  const response = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${apiKey}` } })
-  const at = wallMs()
-  const body = (await response.json()) as { error?: { code?: string } }
-  return { status: response.status, ...(body.error?.code ? { code: body.error.code } : {}), at }
 }

@@ -12,8 +12,9 @@ import { SnapshotState } from '../src/snapshot/snapshot-state.ts'
  * NATS, `followSnapshots`, `SnapshotState` and `compileRuntimePolicy`, in a process of its own
  * started with `--expose-gc`, so its heap holds only what a pod holds for its policy. Reports
  * JSON lines on stdout: `baseline` (memory before any snapshot), then per applied snapshot
- * `applied` (when it arrived and was applied, wall clock; the phases; what the watched key now
- * get) and `memory` (after a full GC, with that snapshot and its runtime form alive).
+ * or key overlay `applied` (when it arrived and was applied, wall clock; the phases, or the
+ * overlay's apply time; what the watched keys now get) and `memory` (after a full GC, with that
+ * snapshot, its runtime form and any overlay alive).
  *
  * Env: PROBE_NATS_URL, PROBE_KEYRING, PROBE_KEY_PEPPER, PROBE_WATCH_KEYS (plaintext keys, comma-separated).
  */
@@ -79,6 +80,11 @@ await followSnapshots(
       receivedAtMs,
       appliedAtMs,
       ...loaded.timings,
+      ...(channel === 'keys' && {
+        overlayApplyMs: loaded.overlay?.applyMs,
+        overlayKeys: loaded.overlay?.keyCount,
+        overlaySizeBytes: message.body.byteLength,
+      }),
       watchedKeys: watchedKeyStatuses(loaded.policy),
     })
     emit({ event: 'memory', revision: message.revision, ...memory() })
