@@ -278,6 +278,12 @@ describe('a team admin stays inside their team', () => {
       claims: { user: 'sub', team: null, roles: null },
     }
     expect((await call('alice', 'POST', '/api/jwt-issuers', issuer)).status).toBe(403)
+    // People: a team admin sees their team's people and no one else's.
+    const people = idsOf((await call('alice', 'GET', '/api/users?limit=500')).body)
+    expect(people).toEqual(expect.arrayContaining([ids.alice, ids.carol]))
+    for (const other of [ids.bob, ids.dave, ids.olga]) expect(people).not.toContain(other)
+    expect((await call('alice', 'GET', `/api/users/${ids.dave}`)).status).toBe(404)
+    expect((await call('alice', 'PATCH', `/api/users/${ids.carol}`, { displayName: 'x' })).status).toBe(403)
     const audit = await call('alice', 'GET', '/api/audit-log?limit=500')
     expect(audit.status).toBe(200)
     const entries = audit.body.data as Body[]

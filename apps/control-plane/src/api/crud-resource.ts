@@ -22,8 +22,9 @@ export interface Ownership {
   readonly teamId: string | null
   /** The user a key belongs to, or the user a user row is. */
   readonly ownerId?: string | null
-  /** For a user: the orgs they hold roles in. */
+  /** For a user: the orgs they hold roles in, and the teams. */
   readonly orgIds?: readonly string[]
+  readonly teamIds?: readonly string[]
 }
 
 export interface ResourceContext {

@@ -16,12 +16,15 @@ const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => (
   updatedAt: iso(row.updatedAt),
 })
 
-async function orgsOfUser(tx: Database, userId: string): Promise<string[]> {
+async function rolesOfUser(tx: Database, userId: string): Promise<{ orgIds: string[]; teamIds: string[] }> {
   const rows = await tx
-    .selectDistinct({ orgId: memberships.orgId })
+    .select({ orgId: memberships.orgId, teamId: memberships.teamId })
     .from(memberships)
     .where(eq(memberships.userId, userId))
-  return rows.map((row) => row.orgId)
+  return {
+    orgIds: [...new Set(rows.map((row) => row.orgId))],
+    teamIds: [...new Set(rows.flatMap((row) => row.teamId ?? []))],
+  }
 }
 
 const UserFilters = z.object({ subject: z.string().optional().describe('The user with this IdP subject') })
@@ -46,14 +49,12 @@ export function registerUsers(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): v
       displayName: row.displayName,
       ...stamps(row),
     }),
-    ownership: async (tx, row) => ({
-      orgId: null,
-      teamId: null,
-      ownerId: row.id,
-      orgIds: await orgsOfUser(tx, row.id),
-    }),
+    ownership: async (tx, row) => ({ orgId: null, teamId: null, ownerId: row.id, ...(await rolesOfUser(tx, row.id)) }),
+    // As the list: org admins see the directory, team admins their teams' people, everyone themselves.
     canRead: (p, o) =>
-      p.isCatalogAdmin || o.ownerId === p.userId || (o.orgIds ?? []).some((orgId) => p.hasRoleIn(orgId)),
+      p.isCatalogAdmin ||
+      o.ownerId === p.userId ||
+      (o.teamIds ?? []).some((teamId) => p.teamAdminTeamIds.includes(teamId)),
     canWrite: (p, o) => p.isCatalogAdmin && (o.orgIds ?? []).every((orgId) => p.isOrgAdmin(orgId)),
     visibleTo: (p) =>
       p.isCatalogAdmin
