@@ -47,7 +47,14 @@ describe('bus inputs', () => {
 
 describe('payload decoding', () => {
   it('round-trips a counter delta and rejects invalid payloads without throwing', () => {
-    const entry = { counterKey: 'spend:budget:b1:1893456000000', windowStartMs: 1_893_456_000_000, delta: -250 }
+    const entry = {
+      counterKey: 'budget:b1',
+      windowStartMs: 1_893_456_000_000,
+      windowEndMs: 1_896_134_400_000,
+      origin: 'pod-a#1',
+      added: 1_000,
+      removed: 250,
+    }
     const delta: CounterDelta = {
       schemaVersion: COUNTER_DELTA_SCHEMA_VERSION,
       podId: 'pod-1',
@@ -58,7 +65,7 @@ describe('payload decoding', () => {
     expect(decodeCounterDelta(bytes('{'))).toBeNull()
     expect(decodeCounterDelta(new Uint8Array([0xff, 0xfe]))).toBeNull()
     expect(decodeCounterDelta(bytes(JSON.stringify({ ...delta, schemaVersion: 2 })))).toBeNull()
-    expect(decodeCounterDelta(bytes(JSON.stringify({ ...delta, entries: [{ ...entry, delta: 0.5 }] })))).toBeNull()
+    expect(decodeCounterDelta(bytes(JSON.stringify({ ...delta, entries: [{ ...entry, added: 0.5 }] })))).toBeNull()
     const tooMany = Array.from({ length: COUNTER_DELTA_MAX_ENTRIES + 1 }, () => entry)
     expect(() => encodeCounterDelta({ ...delta, entries: tooMany })).toThrow(InvalidBusInputError)
   })

@@ -74,7 +74,16 @@ export function counterDelta(podId: string, delta: number): CounterDelta {
     schemaVersion: COUNTER_DELTA_SCHEMA_VERSION,
     podId,
     sentAt: new Date().toISOString(),
-    entries: [{ counterKey: 'rpm:key:key_1', windowStartMs: 1_700_000_000_000, delta }],
+    entries: [
+      {
+        counterKey: 'rl:limit_1:requests',
+        windowStartMs: 1_700_000_000_000,
+        windowEndMs: 1_700_000_060_000,
+        origin: `${podId}#1`,
+        added: delta,
+        removed: 0,
+      },
+    ],
   }
 }
 

@@ -19,7 +19,7 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
 
       await harness().publishRawCounterPayload(bytes('not json'))
       await harness().publishRawCounterPayload(bytes(JSON.stringify({ ...counterDelta('pod-x', 1), podId: '' })))
-      const second = counterDelta('pod-b', -2)
+      const second = counterDelta('pod-b', 2)
       podB.publishCounters(second)
       for (const reader of readers) expect(await reader.take()).toEqual(second)
       for (const pod of pods) await until(() => pod.stats().counterPayloadsRejected === 2)
@@ -27,7 +27,10 @@ export function describeCounterAndLifecycleCases(harness: () => BusHarness): voi
       expect(podB.stats()).toMatchObject({ countersPublished: 1, countersReceived: 2 })
 
       expect(() =>
-        podA.publishCounters({ ...first, entries: [{ counterKey: '', windowStartMs: 0, delta: 1 }] }),
+        podA.publishCounters({
+          ...first,
+          entries: [{ counterKey: '', windowStartMs: 0, windowEndMs: 1, origin: 'x', added: 1, removed: 0 }],
+        }),
       ).toThrow(InvalidBusInputError)
     })
   })

@@ -3,27 +3,37 @@ import { z } from 'zod'
 export const COUNTER_DELTA_SCHEMA_VERSION = 1
 
 /**
- * Most entries one delta may carry. A pod flushes its counters every interval and splits a
- * larger set over several messages; at ~300 bytes an entry this keeps a payload far below
- * the 1 MiB NATS max payload.
+ * Most entries one message may carry. A pod sends what changed every interval and its whole
+ * book at a slower checkpoint, split over several messages; at ~200 bytes an entry this keeps a
+ * payload far below the 1 MiB NATS max payload.
  */
 export const COUNTER_DELTA_MAX_ENTRIES = 1000
 
-/** One counter's change since the pod's previous flush. */
+/**
+ * One origin's count in one window. An origin is one run of one pod (its id plus a start nonce),
+ * and its two totals only ever grow (a budget reservation released at settle time adds to
+ * `removed`), so merging keeps the larger of each: a message that is repeated, late or out of
+ * order changes nothing, and a pod that starts learns every origin's count from the next
+ * checkpoint. The counter's value is the sum over origins of `added - removed`.
+ */
 export const CounterDeltaEntry = z.object({
-  /** What is counted, e.g. `rpm:key:<keyId>` or `spend:budget:<budgetId>:<windowStartMs>`. */
+  /** What is counted, e.g. `rl:<limitId>:requests` or `budget:<budgetId>`. */
   counterKey: z.string().min(1).max(256),
-  /** Start of the window the change belongs to (epoch ms); peers drop entries of windows they have left. */
+  /** The window the count belongs to (epoch ms). */
   windowStartMs: z.int().nonnegative(),
-  /** Requests, tokens or micro-USD. Negative when a budget reservation is released at settle time. */
-  delta: z.int(),
+  /** When it ends; peers forget the entry once it has. */
+  windowEndMs: z.int().positive(),
+  origin: z.string().min(1).max(160),
+  /** Requests, tokens or micro-USD. */
+  added: z.int().nonnegative(),
+  removed: z.int().nonnegative(),
 })
 export type CounterDeltaEntry = z.infer<typeof CounterDeltaEntry>
 
 /**
  * The small, frequent, fire-and-forget message gateway pods exchange so that rate limits and
- * budgets, decided in memory, converge across pods. Every pod receives every delta, its own
- * included: receivers skip deltas whose `podId` is their own (they already counted them locally).
+ * budgets, decided in memory, converge across pods. Every pod receives every message, its own
+ * included: receivers skip messages whose `podId` is their own.
  */
 export const CounterDelta = z.object({
   schemaVersion: z.literal(COUNTER_DELTA_SCHEMA_VERSION),

@@ -20,7 +20,7 @@ import {
   type SnapshotOnExceed,
   type ThroughputLimit,
 } from '@switchyard/contracts'
-import { budgetWindowStart } from './budget-window.ts'
+import { budgetWindowStart } from '@switchyard/policy'
 
 /** The control plane's state as the compiler needs it: rows, with their jsonb parsed. */
 export interface PolicyState {

@@ -1,0 +1,67 @@
+import type { SnapshotBudget } from '@switchyard/contracts'
+import { describe, expect, it } from 'vitest'
+import { budgetWindowAt, checkBudgets, crossedThresholds, reserve, worstCaseCostMicroUsd } from './budgets.ts'
+import { CounterBook } from './counter-book.ts'
+
+const budget = (override: Partial<SnapshotBudget> = {}): SnapshotBudget => ({
+  id: 'b1',
+  name: 'team-monthly',
+  scope: { kind: 'team', id: 'team_1' },
+  window: 'monthly',
+  timeZone: 'Europe/Paris',
+  limitMicroUsd: 1_000_000,
+  spentMicroUsd: 250_000,
+  windowStartsAt: '2026-10-31T23:00:00.000Z',
+  onExceed: { action: 'reject' },
+  alertThresholdsPct: [50, 80, 100],
+  ...override,
+})
+
+const NOV_15 = Date.parse('2026-11-15T12:00:00Z')
+
+describe('budgets', () => {
+  it('finds the calendar window in the budget’s time zone', () => {
+    expect(budgetWindowAt(budget(), NOV_15)).toEqual({
+      startMs: Date.parse('2026-10-31T23:00:00Z'),
+      endMs: Date.parse('2026-11-30T23:00:00Z'),
+    })
+    const daily = budget({ window: 'daily', timeZone: 'America/New_York' })
+    expect(budgetWindowAt(daily, NOV_15)).toEqual({
+      startMs: Date.parse('2026-11-15T05:00:00Z'),
+      endMs: Date.parse('2026-11-16T05:00:00Z'),
+    })
+  })
+
+  it('starts from the control plane’s baseline, adds every pod’s reservations, and refuses what would pass the limit', () => {
+    const book = new CounterBook('pod#1')
+    const first = checkBudgets([budget()], book, 700_000, NOV_15)
+    expect(first.kind).toBe('allow')
+    if (first.kind === 'allow') reserve(first.checks, book, 700_000)
+    expect(checkBudgets([budget()], book, 50_001, NOV_15)).toMatchObject({
+      kind: 'exceeded',
+      check: { spentMicroUsd: 950_000 },
+    })
+    expect(checkBudgets([budget()], book, 50_000, NOV_15).kind).toBe('allow')
+  })
+
+  it('does not carry the baseline into a window the snapshot has not reached', () => {
+    const book = new CounterBook('pod#1')
+    const decision = checkBudgets([budget({ spentMicroUsd: 999_999 })], book, 10, Date.parse('2026-12-02T00:00:00Z'))
+    expect(decision).toMatchObject({ kind: 'allow', checks: [{ spentMicroUsd: 0 }] })
+  })
+
+  it('prices the worst case at the dearest deployment, rounding up', () => {
+    const prices = [
+      { inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 },
+      { inputMicroUsdPerMTok: 2_500_000, outputMicroUsdPerMTok: 10_000_000 },
+    ]
+    expect(worstCaseCostMicroUsd(prices, 1_000, 500)).toBe(2_500 + 5_000)
+    expect(worstCaseCostMicroUsd(prices, 1, 0)).toBe(3)
+  })
+
+  it('names the alert thresholds a change crossed', () => {
+    expect(crossedThresholds(budget(), 400_000, 850_000)).toEqual([50, 80])
+    expect(crossedThresholds(budget(), 850_000, 900_000)).toEqual([])
+    expect(crossedThresholds(budget(), 900_000, 1_000_000)).toEqual([100])
+  })
+})

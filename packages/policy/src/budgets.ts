@@ -1,0 +1,96 @@
+import type { ModelPrice, SnapshotBudget } from '@switchyard/contracts'
+import { budgetWindowStart } from './budget-window.ts'
+import type { CounterBook } from './counter-book.ts'
+
+export const budgetCounterKey = (budgetId: string) => `budget:${budgetId}`
+
+/** The window a budget is in at `nowMs`: [start, end). */
+export interface BudgetWindowSpan {
+  readonly startMs: number
+  readonly endMs: number
+}
+
+const DAY_MS = 86_400_000
+
+/** The calendar window in force at `nowMs`, in the budget's time zone. */
+export function budgetWindowAt(budget: SnapshotBudget, nowMs: number): BudgetWindowSpan {
+  const startMs = budgetWindowStart(budget.window, budget.timeZone, new Date(nowMs)).getTime()
+  // A point safely inside the next window: a day and a half, 8 days or 32 days on.
+  const ahead = { daily: 1.5 * DAY_MS, weekly: 8 * DAY_MS, monthly: 32 * DAY_MS }[budget.window]
+  const endMs = budgetWindowStart(budget.window, budget.timeZone, new Date(startMs + ahead)).getTime()
+  return { startMs, endMs }
+}
+
+/**
+ * What the budget has spent in the window: the control plane's baseline when the snapshot was
+ * compiled in this same window, plus what every pod counted since. A window the snapshot has not
+ * reached yet starts at zero.
+ */
+export function budgetSpent(budget: SnapshotBudget, book: CounterBook, span: BudgetWindowSpan): number {
+  const baseline = Date.parse(budget.windowStartsAt) === span.startMs ? budget.spentMicroUsd : 0
+  return baseline + book.value(budgetCounterKey(budget.id), span.startMs)
+}
+
+/** What a request may cost at most, in micro-USD: its input and its most output at the dearest deployment's prices. */
+export function worstCaseCostMicroUsd(
+  prices: readonly ModelPrice[],
+  inputTokens: number,
+  maxOutputTokens: number,
+): number {
+  let worst = 0
+  for (const price of prices) {
+    const cost = Math.ceil(
+      (inputTokens * price.inputMicroUsdPerMTok + maxOutputTokens * price.outputMicroUsdPerMTok) / 1_000_000,
+    )
+    if (cost > worst) worst = cost
+  }
+  return worst
+}
+
+export interface BudgetCheck {
+  readonly budget: SnapshotBudget
+  readonly span: BudgetWindowSpan
+  readonly spentMicroUsd: number
+}
+
+export type BudgetDecision =
+  | { readonly kind: 'allow'; readonly checks: readonly BudgetCheck[] }
+  | { readonly kind: 'exceeded'; readonly budget: SnapshotBudget; readonly check: BudgetCheck }
+
+/**
+ * A hard budget admits a request only if what it has spent (reservations of requests in flight
+ * included) plus this request's worst case stays within its limit. Pure.
+ */
+export function checkBudgets(
+  budgets: readonly SnapshotBudget[],
+  book: CounterBook,
+  reservationMicroUsd: number,
+  nowMs: number,
+): BudgetDecision {
+  const checks: BudgetCheck[] = []
+  for (const budget of budgets) {
+    const span = budgetWindowAt(budget, nowMs)
+    const check = { budget, span, spentMicroUsd: budgetSpent(budget, book, span) }
+    if (check.spentMicroUsd + reservationMicroUsd > budget.limitMicroUsd) return { kind: 'exceeded', budget, check }
+    checks.push(check)
+  }
+  return { kind: 'allow', checks }
+}
+
+/** Counts a reservation against each budget's current window. */
+export function reserve(checks: readonly BudgetCheck[], book: CounterBook, amountMicroUsd: number): void {
+  for (const { budget, span } of checks) {
+    book.add(budgetCounterKey(budget.id), span.startMs, span.endMs, amountMicroUsd)
+  }
+}
+
+/**
+ * Alert thresholds (percent of the limit) a change of spend crossed upward, for the soft alerts
+ * at e.g. 50/80/100 %.
+ */
+export function crossedThresholds(budget: SnapshotBudget, beforeMicroUsd: number, afterMicroUsd: number): number[] {
+  const pct = (spent: number) => (spent * 100) / budget.limitMicroUsd
+  return budget.alertThresholdsPct.filter(
+    (threshold) => pct(beforeMicroUsd) < threshold && pct(afterMicroUsd) >= threshold,
+  )
+}

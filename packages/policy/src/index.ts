@@ -1,0 +1,26 @@
+export { budgetWindowStart } from './budget-window.ts'
+export {
+  type BudgetCheck,
+  type BudgetDecision,
+  type BudgetWindowSpan,
+  budgetCounterKey,
+  budgetSpent,
+  budgetWindowAt,
+  checkBudgets,
+  crossedThresholds,
+  reserve,
+  worstCaseCostMicroUsd,
+} from './budgets.ts'
+export { CounterBook } from './counter-book.ts'
+export {
+  checkRateLimits,
+  countRequest,
+  type LimitCost,
+  type LimitDecision,
+  type LimitKind,
+  type LimitStanding,
+  limitCounterKey,
+  MINUTE_MS,
+  settleTokens,
+  slidingCount,
+} from './rate-limits.ts'
