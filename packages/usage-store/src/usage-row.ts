@@ -18,6 +18,7 @@ export function toUsageRow(event: UsageEvent): UsageRow {
     id: event.id,
     kind: event.kind,
     request_id: event.requestId,
+    gateway_request_id: event.gatewayRequestId ?? '',
     occurred_at: clickhouseTime(event.occurredAt),
     gateway_pod_id: event.gatewayPodId,
     org_id: attribution.orgId,

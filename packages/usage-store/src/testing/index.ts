@@ -1,0 +1,1 @@
+export { attemptEvent, requestEvent, type UsageEventOverrides } from './usage-event-fixtures.ts'
