@@ -33,8 +33,15 @@ const UsageEventBase = z.object({
   schemaVersion: z.literal(USAGE_EVENT_SCHEMA_VERSION),
   /** Stable id; the stream and the ingester de-duplicate on it. */
   id: z.string().min(1).max(128),
-  /** Id of the client request; attempts share it with their request summary. */
+  /** The client's `x-request-id` (or one the gateway made when it sent none): a label, which clients may reuse. */
   requestId: z.string().min(1).max(128),
+  /**
+   * Minted by the gateway pod once per client request, never reused: the attempts of a request
+   * and its summary share it, so attempt ↔ request links hold even when clients repeat their
+   * `x-request-id`. Optional only so that events spooled by a pod older than this field still
+   * parse; every event built since carries it.
+   */
+  gatewayRequestId: z.string().min(1).max(128).optional(),
   occurredAt: z.iso.datetime({ offset: true }),
   gatewayPodId: z.string().min(1),
   attribution: UsageAttribution,

@@ -38,7 +38,15 @@ const key: RuntimeKey = {
 const T0 = Date.parse('2026-11-20T10:00:00.000Z')
 
 function request(overrides: Partial<MeteredRequest> = {}): MeteredRequest {
-  return { requestId: 'client-id-1', key, endpoint: 'chat.completions', isStream: false, startedAtMs: T0, ...overrides }
+  return {
+    requestId: 'client-id-1',
+    gatewayRequestId: 'gw-req-1',
+    key,
+    endpoint: 'chat.completions',
+    isStream: false,
+    startedAtMs: T0,
+    ...overrides,
+  }
 }
 
 function attempt(number: number, deployment: RuntimeDeployment, fields: Partial<AttemptRecord> = {}): AttemptRecord {
@@ -119,6 +127,7 @@ describe('buildUsageEvents', () => {
     expect(attempts).toHaveLength(1)
     const [only] = attempts
     expect(only).toMatchObject({
+      gatewayRequestId: 'gw-req-1',
       attemptNumber: 1,
       deploymentId: priced.id,
       providerId: priced.provider.id,
@@ -136,6 +145,7 @@ describe('buildUsageEvents', () => {
     expect(summaryEvent).toMatchObject({
       id: 'evt-2',
       requestId: 'client-id-1',
+      gatewayRequestId: 'gw-req-1',
       occurredAt: '2026-11-20T10:00:00.000Z',
       gatewayPodId: 'pod-a',
       requestedModel: 'gpt-test',

@@ -18,6 +18,8 @@ export type UsageEndpoint = UsageEvent['endpoint']
 export interface MeteredRequest {
   /** The client's `x-request-id` or one the gateway made: a label, never an event id (clients reuse them). */
   readonly requestId: string
+  /** Minted by this pod for this request alone: links the attempts to their request summary. */
+  readonly gatewayRequestId: string
   readonly key: RuntimeKey
   readonly endpoint: UsageEndpoint
   readonly isStream: boolean
@@ -188,6 +190,7 @@ function attemptEvent(
     kind: 'attempt',
     id: context.newId(),
     requestId: request.requestId,
+    gatewayRequestId: request.gatewayRequestId,
     occurredAt: isoAt(attempt.startedAtMs),
     gatewayPodId: context.podId,
     attribution,
@@ -234,6 +237,7 @@ function requestEvent(
     kind: 'request',
     id: context.newId(),
     requestId: request.requestId,
+    gatewayRequestId: request.gatewayRequestId,
     occurredAt: isoAt(request.startedAtMs),
     gatewayPodId: context.podId,
     attribution,

@@ -31,7 +31,14 @@ export function meteredRequest(
   isStream: boolean,
   startedAtMs: number,
 ): MeteredRequest {
-  return { requestId: admitted.requestId, key: admitted.key, endpoint, isStream, startedAtMs }
+  return {
+    requestId: admitted.requestId,
+    gatewayRequestId: randomUUID(),
+    key: admitted.key,
+    endpoint,
+    isStream,
+    startedAtMs,
+  }
 }
 
 /** How a stream ended, from the stream writer's outcome. */

@@ -19,6 +19,7 @@ function requestEvent(index: number): UsageEvent {
     kind: 'request',
     id: `evt_${index}`,
     requestId: `req_${index}`,
+    gatewayRequestId: `gw_req_${index}`,
     occurredAt: '2026-11-20T10:00:00.000Z',
     gatewayPodId: 'pod-a',
     attribution: {
@@ -118,5 +119,10 @@ describe.each([
     expect(stats.deadLettered).toBe(1)
     const expectedCost = events.reduce((sum, event) => sum + event.costMicroUsd, 0)
     expect(await totals(clickhouse, database)).toEqual({ events: 300, cost: expectedCost })
+    const linked = await clickhouse.client.query({
+      query: `SELECT request_id, gateway_request_id FROM ${database}.usage_events FINAL WHERE id = 'evt_42'`,
+      format: 'JSONEachRow',
+    })
+    expect(await linked.json()).toEqual([{ request_id: 'req_42', gateway_request_id: 'gw_req_42' }])
   })
 })
