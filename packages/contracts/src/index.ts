@@ -123,6 +123,28 @@ export { ProviderCredentials } from './provider-credentials.ts'
 export { PROVIDER_TYPES, ProviderType } from './provider-id.ts'
 export { ProviderTarget } from './provider-target.ts'
 export {
+  BudgetForecast,
+  BudgetForecastQuery,
+  BudgetForecastReport,
+  CandidateModel,
+  ChargebackQuery,
+  HiddenCostQuery,
+  HiddenCostReport,
+  HiddenCostTeam,
+  ProviderComparison,
+  ProviderComparisonQuery,
+  REPORT_DIMENSIONS,
+  ReportDimension,
+  ReportGranularity,
+  TopMetric,
+  TopReport,
+  TopReportQuery,
+  UsageMetricsView,
+  UsageReport,
+  UsageReportQuery,
+  UsageReportRow,
+} from './reports-api.ts'
+export {
   DEFAULT_FALLBACK_ON,
   FALLBACK_CONDITIONS,
   FallbackCondition,
