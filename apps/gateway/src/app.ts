@@ -3,6 +3,7 @@ import { JwksCache } from '@switchyard/jwt-auth'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
 import { messagesRoute } from './anthropic/messages-route.ts'
+import type { Limiter } from './limits/limiter.ts'
 import type { UsageSink } from './metering/usage-emitter.ts'
 import { UsageMeter } from './metering/usage-meter.ts'
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts'
@@ -42,6 +43,8 @@ export interface GatewayDeps {
    * deployment id so it outlives snapshot swaps. Created here when not given.
    */
   readonly health?: DeploymentHealthRegistry
+  /** Rate limits and budgets, with the counter book the pod shares with its peers. Absent: none enforced. */
+  readonly limiter?: Limiter
   /** The pod's retry budget. Created here with the defaults when not given. */
   readonly retryBudget?: RetryBudget
   readonly now?: () => number

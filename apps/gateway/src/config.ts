@@ -27,6 +27,10 @@ export const GatewayConfig = z.object({
     .int()
     .positive()
     .default(256 * 1024 * 1024),
+  /** How often the pod sends its rate-limit and budget counts to its peers; bounds the overshoot. */
+  SWITCHYARD_COUNTER_SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(100),
+  /** How often it sends everything it counted, so a pod that starts catches up. */
+  SWITCHYARD_COUNTER_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -23,6 +23,14 @@ const gateway = await startGateway({
     async *watchSnapshots(channel) {
       yield* (await connecting).watchSnapshots(channel)
     },
+    publishCounters(delta) {
+      // Until NATS first connects, counts stay in the book and go out with the next checkpoint.
+      if (!connected) throw new Error('NATS is not connected yet')
+      connected.publishCounters(delta)
+    },
+    async *subscribeCounters() {
+      yield* (await connecting).subscribeCounters()
+    },
     publishUsage(event) {
       // Before the first connection usage goes to the spool rather than waiting for NATS.
       if (!connected) return Promise.reject(new UsagePublishError('NATS is not connected yet'))
@@ -38,6 +46,10 @@ const gateway = await startGateway({
   maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
   upstreamConnectionsPerOrigin: config.SWITCHYARD_UPSTREAM_CONNECTIONS,
   snapshotCachePath: config.SWITCHYARD_SNAPSHOT_CACHE,
+  counterExchange: {
+    syncIntervalMs: config.SWITCHYARD_COUNTER_SYNC_INTERVAL_MS,
+    checkpointIntervalMs: config.SWITCHYARD_COUNTER_CHECKPOINT_INTERVAL_MS,
+  },
   usageSpoolDir: config.SWITCHYARD_USAGE_SPOOL_DIR,
   usageSpool: { maxBytes: config.SWITCHYARD_USAGE_SPOOL_MAX_BYTES },
 })

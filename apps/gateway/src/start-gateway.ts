@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto'
 import { type HttpServerOptions, type Logger, type RunningHttpServer, startHttpServer } from '@switchyard/http-server'
+import { CounterBook } from '@switchyard/policy'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
+import { CounterExchange, type CounterExchangeSettings, type CounterTransport } from './limits/counter-exchange.ts'
+import { Limiter } from './limits/limiter.ts'
 import {
   UsageEmitter,
   type UsageEmitterSettings,
@@ -22,7 +26,7 @@ import { UpstreamClient } from './upstream/upstream-client.ts'
 export interface GatewayRuntimeDeps {
   readonly podId: string
   /** NATS in distributed mode, the in-process bus in embedded mode: snapshots in, usage out. */
-  readonly bus: SnapshotSource & UsagePublisher
+  readonly bus: SnapshotSource & UsagePublisher & Partial<CounterTransport>
   readonly log: Logger
   readonly http: HttpServerOptions
   readonly adapters: ProviderAdapterRegistry
@@ -41,6 +45,8 @@ export interface GatewayRuntimeDeps {
   readonly breaker?: Partial<BreakerSettings>
   /** Retry budget of this pod; 20 % of requests in flight, at least 3 retries, when absent. */
   readonly retryBudget?: Partial<RetryBudgetSettings>
+  /** How often the pod exchanges rate-limit and budget counters with its peers. */
+  readonly counterExchange?: Partial<CounterExchangeSettings>
   readonly now?: () => number
   readonly random?: () => number
 }
@@ -92,6 +98,35 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
   }).catch((error: unknown) => {
     deps.log.error({ err: error }, 'snapshot watch ended with an error')
   })
+  const now = deps.now ?? Date.now
+  // One origin per run of the pod: a restarted pod counts afresh and relearns its earlier run's
+  // counts from its peers' checkpoints.
+  const book = new CounterBook(`${deps.podId}#${randomUUID().slice(0, 8)}`)
+  const limiter = new Limiter({
+    book,
+    onAlert: (alert) => {
+      metrics.recordBudgetAlert(alert.budget.name, alert.thresholdPct)
+      deps.log.warn(
+        { budget: alert.budget.name, thresholdPct: alert.thresholdPct, spentMicroUsd: alert.spentMicroUsd },
+        'budget alert threshold crossed',
+      )
+    },
+  })
+  const { publishCounters, subscribeCounters } = deps.bus
+  const exchange =
+    publishCounters && subscribeCounters
+      ? new CounterExchange({
+          book,
+          transport: {
+            publishCounters: publishCounters.bind(deps.bus),
+            subscribeCounters: subscribeCounters.bind(deps.bus),
+          },
+          log: deps.log.child({ component: 'counter-exchange' }),
+          now,
+          ...(deps.counterExchange ? { settings: deps.counterExchange } : {}),
+        })
+      : undefined
+  exchange?.start()
   const upstream = new UpstreamClient({
     connectionsPerOrigin: deps.upstreamConnectionsPerOrigin,
     keepAliveTimeoutMs: 30_000,
@@ -107,6 +142,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     keyPepper: deps.keyPepper,
     maxBodyBytes: deps.maxBodyBytes,
     health,
+    limiter,
     retryBudget: new RetryBudget(deps.retryBudget),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.random ? { random: deps.random } : {}),
@@ -119,6 +155,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     usage,
     async stop(drainTimeoutMs) {
       await server.close(drainTimeoutMs)
+      await exchange?.stop()
       await usage.close()
       await upstream.close()
     },

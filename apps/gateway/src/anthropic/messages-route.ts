@@ -3,6 +3,7 @@ import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@switchya
 import { HttpError, type Logger } from '@switchyard/http-server'
 import { type Context, Hono } from 'hono'
 import { asClientError } from '../gateway-errors.ts'
+import { messagesRequestSize } from '../limits/request-size.ts'
 import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
@@ -43,7 +44,7 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
     const startedAtMs = deps.now()
     let requestId: string | undefined
     try {
-      const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest, 'messages')
+      const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest, 'messages', messagesRequestSize)
       requestId = admitted.requestId
       return await proxyMessage(deps, c, admitted, startedAt, startedAtMs)
     } catch (error) {
@@ -87,7 +88,7 @@ async function proxyMessage(
     return overheadMs.toFixed(3)
   }
   const headersOf = (routed: RoutedCall<unknown>) =>
-    responseHeaders(proxyHeaders({ requestId, body: translated.request }, routed), translated)
+    responseHeaders(proxyHeaders({ requestId, body: translated.request, limits: admitted.limits }, routed), translated)
 
   const upstreamStartedAt = performance.now()
   try {
@@ -109,6 +110,7 @@ async function proxyMessage(
           routed.end(outcome)
           if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
           deps.meter.streamEnded(metered, routed.summary, outcome)
+          admitted.limits.settle(routed.deployment, outcome.usage ?? null)
         },
       })
       return new Response(stream, {
@@ -136,12 +138,14 @@ async function proxyMessage(
       headers: { ...headersOf(routed), 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
     })
     deps.meter.answered(metered, routed.summary, routed.value.usage)
+    admitted.limits.settle(routed.deployment, routed.value.usage)
     return response
   } catch (error) {
     if (error instanceof AttemptsFailedError) {
       c.set('routing', error.summary)
       finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
       deps.meter.failed(metered, error)
+      admitted.limits.settle(null, null)
     }
     throw error
   }

@@ -44,6 +44,17 @@ export class GatewayMetrics {
     registers: [this.registry],
   })
 
+  readonly #budgetAlerts = new Counter({
+    name: 'switchyard_budget_alerts_total',
+    help: 'Budget alert thresholds crossed on this pod, by budget and threshold percent.',
+    labelNames: ['budget', 'threshold_pct'] as const,
+    registers: [this.registry],
+  })
+
+  recordBudgetAlert(budget: string, thresholdPct: number): void {
+    this.#budgetAlerts.inc({ budget, threshold_pct: String(thresholdPct) })
+  }
+
   recordCall(call: ProxiedCall): void {
     this.#requests.observe(
       { route: call.route, model: call.model, provider: call.provider, status: String(call.status) },

@@ -1,6 +1,7 @@
 import { ChatCompletionRequest } from '@switchyard/contracts'
 import type { ChatResult } from '@switchyard/providers'
 import { type Context, Hono } from 'hono'
+import { chatRequestSize } from '../limits/request-size.ts'
 import type { MeteredRequest } from '../metering/build-usage-events.ts'
 import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
@@ -33,7 +34,7 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const startedAtMs = deps.now()
-    const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest, 'chat')
+    const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest, 'chat', chatRequestSize)
     const metered = meteredRequest(admitted, 'chat.completions', admitted.body.stream === true, startedAtMs)
     const finish: Finish = (status, provider, upstreamMs) => {
       const durationMs = performance.now() - startedAt
@@ -51,6 +52,7 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
         c.set('routing', error.summary)
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
         deps.meter.failed(metered, error)
+        admitted.limits.settle(null, null)
       }
       throw error
     }
@@ -88,6 +90,7 @@ async function answerWhole(
     },
   })
   deps.meter.answered(metered, routed.summary, result.usage)
+  admitted.limits.settle(routed.deployment, result.usage)
   return response
 }
 
@@ -117,6 +120,7 @@ async function answerStream(
       routed.end(outcome)
       if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
       deps.meter.streamEnded(metered, routed.summary, outcome)
+      admitted.limits.settle(routed.deployment, outcome.usage ?? null)
     },
   })
   return new Response(stream, {

@@ -1,6 +1,7 @@
 import { EmbeddingsRequest, type EmbeddingsResponse, type TokenUsage } from '@switchyard/contracts'
 import { InvalidRequestError } from '@switchyard/http-server'
 import { Hono } from 'hono'
+import { embeddingsRequestSize } from '../limits/request-size.ts'
 import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, admitRequest } from '../pipeline/admit-request.ts'
@@ -25,7 +26,7 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const startedAtMs = deps.now()
-    const admitted = await admitRequest(deps, c.req.raw, EmbeddingsRequest, 'embeddings')
+    const admitted = await admitRequest(deps, c.req.raw, EmbeddingsRequest, 'embeddings', embeddingsRequestSize)
     const metered = meteredRequest(admitted, 'embeddings', false, startedAtMs)
     const upstreamStartedAt = performance.now()
     const finish = (status: number, provider: string) => {
@@ -47,13 +48,16 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
         ...proxyHeaders(admitted, routed),
         'x-switchyard-overhead-ms': overheadMs.toFixed(3),
       })
-      deps.meter.answered(metered, routed.summary, embeddingsUsage(routed.value))
+      const usage = embeddingsUsage(routed.value)
+      deps.meter.answered(metered, routed.summary, usage)
+      admitted.limits.settle(routed.deployment, usage)
       return response
     } catch (error) {
       if (error instanceof AttemptsFailedError) {
         c.set('routing', error.summary)
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '')
         deps.meter.failed(metered, error)
+        admitted.limits.settle(null, null)
       }
       throw error
     }

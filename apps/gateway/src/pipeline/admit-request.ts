@@ -3,6 +3,7 @@ import type { KeyScope } from '@switchyard/contracts'
 import { ServiceUnavailableError } from '@switchyard/http-server'
 import type { z } from 'zod'
 import { ModelNotFoundError, PermissionDeniedError } from '../gateway-errors.ts'
+import type { Limiter, LimitTicket, RequestSize } from '../limits/limiter.ts'
 import { readJsonBody } from '../openai/read-json-body.ts'
 import type { RuntimeKey, RuntimeModel, RuntimePolicy } from '../policy/runtime-policy.ts'
 import type { SnapshotState } from '../snapshot/snapshot-state.ts'
@@ -11,6 +12,9 @@ import { authenticateCaller, type CallerAuthDeps } from './authenticate-caller.t
 export interface AdmissionDeps extends CallerAuthDeps {
   readonly snapshots: SnapshotState
   readonly maxBodyBytes: number
+  /** Rate limits and budgets; absent: none are enforced (route tests). */
+  readonly limiter?: Limiter
+  readonly now: () => number
 }
 
 export interface Admitted<T> {
@@ -18,19 +22,23 @@ export interface Admitted<T> {
   readonly policy: RuntimePolicy
   readonly key: RuntimeKey
   readonly body: T
+  /** The model to serve: the requested one, or the cheaper one a spent budget downgrades to. */
   readonly model: RuntimeModel
+  /** The request's hold on its rate limits and budgets: settle it when the request ends. */
+  readonly limits: LimitTicket
 }
 
 /**
- * The front of every proxied call: request id → authenticate → parse body → authorize the model.
- * It reads the current policy once, so the whole request runs under one snapshot even if a new
- * one lands meanwhile.
+ * The front of every proxied call: request id → authenticate → parse body → authorize the model
+ * → rate limits and budgets (when `sizeOf` says what the request may cost). It reads the current
+ * policy once, so the whole request runs under one snapshot even if a new one lands meanwhile.
  */
 export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   deps: AdmissionDeps,
   request: Request,
   schema: S,
   scope: KeyScope,
+  sizeOf?: (body: z.infer<S>) => RequestSize,
 ): Promise<Admitted<z.infer<S>>> {
   const requestId = requestIdOf(request.headers)
   const loaded = deps.snapshots.current
@@ -45,8 +53,14 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   if (key.allowedModels !== null && !key.allowedModels.has(model.name)) {
     throw new PermissionDeniedError(`This key may not use the model \`${model.name}\`.`, 'model_not_allowed', 'model')
   }
-  return { requestId, policy, key, body, model }
+  const limits =
+    deps.limiter === undefined || sizeOf === undefined
+      ? unlimited(model)
+      : deps.limiter.admit(policy, key, model, sizeOf(body), deps.now())
+  return { requestId, policy, key, body, model: limits.model, limits }
 }
+
+const unlimited = (model: RuntimeModel): LimitTicket => ({ model, downgradedFrom: null, headers: {}, settle: () => {} })
 
 const SCOPE_APIS: Record<KeyScope, string> = {
   chat: '/v1/chat/completions',

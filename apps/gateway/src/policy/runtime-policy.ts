@@ -8,8 +8,10 @@ import {
   RetryPolicy,
   type RouteStrategy,
   RouteTimeouts,
+  type SnapshotBudget,
   type SnapshotDeployment,
   type SnapshotKey,
+  type SnapshotRateLimit,
   type SnapshotRoute,
 } from '@switchyard/contracts'
 import { decryptJson, type Keyring } from '@switchyard/secrets'
@@ -90,6 +92,11 @@ export interface RuntimePolicy {
   readonly revision: number
   readonly keysByHash: ReadonlyMap<string, RuntimeKey>
   readonly models: ReadonlyMap<string, RuntimeModel>
+  readonly modelsById: ReadonlyMap<string, RuntimeModel>
+  /** Rate limits by scope: `key:<id>`, `team:<id>`, `user:<id>`, `model:<id>`. */
+  readonly rateLimits: ReadonlyMap<string, readonly SnapshotRateLimit[]>
+  /** Budgets by scope: `key:<id>`, `team:<id>`, `project:<id>`, `user:<id>`, `tag:<name>=<value>`. */
+  readonly budgets: ReadonlyMap<string, readonly SnapshotBudget[]>
 }
 
 export class PolicyCompileError extends Error {
@@ -141,7 +148,22 @@ export function compileRuntimePolicy(snapshot: PolicySnapshot, keyring: Keyring 
       fallbacks.push(model)
     }
   }
-  return { revision: snapshot.revision, keysByHash: compileKeys(snapshot), models }
+  return {
+    revision: snapshot.revision,
+    keysByHash: compileKeys(snapshot),
+    models,
+    modelsById,
+    rateLimits: groupByScope(snapshot.rateLimits, (limit) => `${limit.scope.kind}:${limit.scope.id}`),
+    budgets: groupByScope(snapshot.budgets, (budget) =>
+      budget.scope.kind === 'tag'
+        ? `tag:${budget.scope.name}=${budget.scope.value}`
+        : `${budget.scope.kind}:${budget.scope.id}`,
+    ),
+  }
+}
+
+function groupByScope<T>(entries: readonly T[], scopeOf: (entry: T) => string): ReadonlyMap<string, readonly T[]> {
+  return Map.groupBy(entries, scopeOf)
 }
 
 function compileProviders(snapshot: PolicySnapshot, keyring: Keyring | undefined): Map<string, RuntimeProvider> {
@@ -201,9 +223,9 @@ function compileDeployment(
 }
 
 function compileKeys(snapshot: PolicySnapshot): Map<string, RuntimeKey> {
-  const teamModels = new Map(snapshot.teams.map((team) => [team.id, team.allowedModels]))
+  const compileKey = keyCompiler(snapshot)
   const keysByHash = new Map<string, RuntimeKey>()
-  for (const key of snapshot.keys) keysByHash.set(key.hash, compileKey(key, teamModels))
+  for (const key of snapshot.keys) keysByHash.set(key.hash, compileKey(key))
   return keysByHash
 }
 
@@ -211,7 +233,7 @@ function compileKeys(snapshot: PolicySnapshot): Map<string, RuntimeKey> {
  * The policy with a key overlay laid on its base: every key of the overlay replaces the base's
  * key with the same id (a key whose value changed leaves its old hash behind), everything else
  * is shared with the base. Always applied to the base, never to an earlier overlay: overlays
- * are cumulative.
+ * are cumulative. Reads only the snapshot's teams (the base's keys are in `base` alone).
  */
 export function withKeyOverlay(
   base: RuntimePolicy,
@@ -219,32 +241,107 @@ export function withKeyOverlay(
   keys: readonly SnapshotKey[],
   revision: number,
 ): RuntimePolicy {
+  const compileKey = keyCompiler(snapshot)
+  const overlay = new Map<string, RuntimeKey>()
+  for (const key of keys) overlay.set(key.hash, compileKey(key))
+  return { ...base, revision, keysByHash: new OverlaidKeyMap(base.keysByHash, overlay) }
+}
+
+/**
+ * Keys by hash with an overlay laid on a base map, without copying the base: a lookup tries the
+ * overlay, then the base, whose key is hidden when the overlay carries its id. Laying an overlay
+ * so costs its own size, not the base's (at 100,000 keys, copying the base's map took 30–230 ms
+ * of a pod's time per overlay, and held a second map). Only iteration builds the merged map.
+ */
+class OverlaidKeyMap implements ReadonlyMap<string, RuntimeKey> {
+  readonly #base: ReadonlyMap<string, RuntimeKey>
+  readonly #overlay: ReadonlyMap<string, RuntimeKey>
+  readonly #replacedIds: ReadonlySet<string>
+  #merged: ReadonlyMap<string, RuntimeKey> | undefined
+
+  constructor(base: ReadonlyMap<string, RuntimeKey>, overlay: ReadonlyMap<string, RuntimeKey>) {
+    this.#base = base
+    this.#overlay = overlay
+    this.#replacedIds = new Set([...overlay.values()].map((key) => key.id))
+  }
+
+  get(hash: string): RuntimeKey | undefined {
+    const changed = this.#overlay.get(hash)
+    if (changed !== undefined) return changed
+    const key = this.#base.get(hash)
+    return key === undefined || this.#replacedIds.has(key.id) ? undefined : key
+  }
+
+  has(hash: string): boolean {
+    return this.get(hash) !== undefined
+  }
+
+  get size(): number {
+    return this.#all().size
+  }
+
+  entries() {
+    return this.#all().entries()
+  }
+
+  keys() {
+    return this.#all().keys()
+  }
+
+  values() {
+    return this.#all().values()
+  }
+
+  [Symbol.iterator]() {
+    return this.#all().entries()
+  }
+
+  forEach(callback: (key: RuntimeKey, hash: string, map: ReadonlyMap<string, RuntimeKey>) => void): void {
+    for (const [hash, key] of this.#all()) callback(key, hash, this)
+  }
+
+  #all(): ReadonlyMap<string, RuntimeKey> {
+    if (this.#merged === undefined) {
+      const merged = new Map<string, RuntimeKey>()
+      for (const [hash, key] of this.#base) if (!this.#replacedIds.has(key.id)) merged.set(hash, key)
+      for (const [hash, key] of this.#overlay) merged.set(hash, key)
+      this.#merged = merged
+    }
+    return this.#merged
+  }
+}
+
+/**
+ * Compiles the keys of one snapshot. Keys with the same allow-list in the same team share one
+ * Set, and keys with the same scopes one Set: a third of 100,000 keys inheriting a team's list
+ * of 25 models otherwise held 33,000 copies of it (about 20 MB).
+ */
+function keyCompiler(snapshot: PolicySnapshot): (key: SnapshotKey) => RuntimeKey {
   const teamModels = new Map(snapshot.teams.map((team) => [team.id, team.allowedModels]))
-  const hashById = baseKeyHashes(snapshot)
-  const keysByHash = new Map(base.keysByHash)
-  for (const key of keys) {
-    const previous = hashById.get(key.id)
-    if (previous !== undefined) keysByHash.delete(previous)
-    keysByHash.set(key.hash, compileKey(key, teamModels))
+  const allowLists = new Map<string, ReadonlySet<string>>()
+  const scopeSets = new Map<string, ReadonlySet<KeyScope>>()
+  const allowListOf = (key: SnapshotKey): ReadonlySet<string> | null => {
+    const teamAllowed = key.teamId === null ? null : (teamModels.get(key.teamId) ?? null)
+    if (key.allowedModels === null && teamAllowed === null) return null
+    // JSON, so that no two different lists share a cache key whatever characters they hold.
+    const cacheKey = JSON.stringify([teamAllowed === null ? null : key.teamId, key.allowedModels])
+    let allowed = allowLists.get(cacheKey)
+    if (allowed === undefined) {
+      allowed = intersectAllowLists(key.allowedModels, teamAllowed)
+      allowLists.set(cacheKey, allowed)
+    }
+    return allowed
   }
-  return { ...base, revision, keysByHash }
-}
-
-const keyHashesBySnapshot = new WeakMap<PolicySnapshot, ReadonlyMap<string, string>>()
-
-/** Key id → hash of a base snapshot, built on its first overlay and kept while it is current. */
-function baseKeyHashes(snapshot: PolicySnapshot): ReadonlyMap<string, string> {
-  let hashes = keyHashesBySnapshot.get(snapshot)
-  if (hashes === undefined) {
-    hashes = new Map(snapshot.keys.map((key) => [key.id, key.hash]))
-    keyHashesBySnapshot.set(snapshot, hashes)
+  const scopesOf = (scopes: readonly KeyScope[]): ReadonlySet<KeyScope> => {
+    const cacheKey = JSON.stringify(scopes)
+    let set = scopeSets.get(cacheKey)
+    if (set === undefined) {
+      set = new Set(scopes)
+      scopeSets.set(cacheKey, set)
+    }
+    return set
   }
-  return hashes
-}
-
-function compileKey(key: SnapshotKey, teamModels: ReadonlyMap<string, readonly string[] | null>): RuntimeKey {
-  const teamAllowed = key.teamId === null ? null : (teamModels.get(key.teamId) ?? null)
-  return {
+  return (key) => ({
     id: key.id,
     orgId: key.orgId,
     teamId: key.teamId,
@@ -252,15 +349,16 @@ function compileKey(key: SnapshotKey, teamModels: ReadonlyMap<string, readonly s
     environment: key.environment,
     userId: key.userId,
     tags: key.tags,
-    allowedModels: intersectAllowLists(key.allowedModels, teamAllowed),
+    allowedModels: allowListOf(key),
     expiresAtMs: key.expiresAt === null ? null : Date.parse(key.expiresAt),
     status: key.status,
-    scopes: key.scopes === null ? null : new Set(key.scopes),
-  }
+    scopes: key.scopes === null ? null : scopesOf(key.scopes),
+  })
 }
 
-function intersectAllowLists(a: readonly string[] | null, b: readonly string[] | null): ReadonlySet<string> | null {
-  if (a === null) return b === null ? null : new Set(b)
+/** At least one of the two is a list (both null allow every model, and need no Set). */
+function intersectAllowLists(a: readonly string[] | null, b: readonly string[] | null): ReadonlySet<string> {
+  if (a === null) return new Set(b)
   if (b === null) return new Set(a)
   const other = new Set(b)
   return new Set(a.filter((model) => other.has(model)))
