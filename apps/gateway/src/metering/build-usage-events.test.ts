@@ -45,6 +45,8 @@ function request(overrides: Partial<MeteredRequest> = {}): MeteredRequest {
     endpoint: 'chat.completions',
     isStream: false,
     startedAtMs: T0,
+    prompt: null,
+    streamed: null,
     ...overrides,
   }
 }
@@ -269,6 +271,25 @@ describe('buildUsageEvents', () => {
       latencyMs: 900,
       timeToFirstTokenMs: 30,
     })
+  })
+
+  it('prices a tokenizer estimate like reported usage and flags it', () => {
+    const routing = summary([attempt(1, priced)], priced)
+    const estimate = usage({ inputTokens: 100, outputTokens: 3 })
+    const { attempts, request: summaryEvent } = build(request({ isStream: true }), routing, {
+      kind: 'broken',
+      usage: null,
+      estimate,
+      errorClass: 'connection_error',
+    })
+    // 100 × 2.5 + 3 × 10 = 280.
+    for (const event of [attempts[0], summaryEvent]) {
+      expect(event).toMatchObject({ tokens: { ...estimate, isEstimated: true }, costMicroUsd: 280 })
+    }
+    // The provider's own usage, when it came, wins over any estimate.
+    const reported = usage({ inputTokens: 7, outputTokens: 1 })
+    const left = build(request({ isStream: true }), routing, { kind: 'abandoned', usage: reported, estimate })
+    expect(left.request).toMatchObject({ tokens: { ...reported, isEstimated: false }, costMicroUsd: 28 })
   })
 
   it('meters a stream the client left as aborted, billing the usage the provider did report', () => {

@@ -11,6 +11,7 @@ import {
 import { costMicroUsd, fromModelPrice } from '@switchyard/pricing'
 import type { RuntimeKey } from '../policy/runtime-policy.ts'
 import type { AttemptOutcome, AttemptRecord, RoutingSummary } from '../routing/attempt-record.ts'
+import type { MeteredPrompt, StreamedText } from './estimate-tokens.ts'
 
 export type UsageEndpoint = UsageEvent['endpoint']
 
@@ -25,18 +26,31 @@ export interface MeteredRequest {
   readonly isStream: boolean
   /** The gateway's clock (`now`) when the request arrived. */
   readonly startedAtMs: number
+  /** The prompt, canonical, for a tokenizer estimate when the provider reports no usage. */
+  readonly prompt: MeteredPrompt | null
+  /** Streams: the text sent so far, for the same estimate. */
+  readonly streamed: StreamedText | null
 }
 
-/** How a request that reached at least one upstream attempt ended. */
+/**
+ * How a request that reached at least one upstream attempt ended. `usage` is the provider's;
+ * when it is null, `estimate` (a tokenizer's count of the prompt and of what was streamed) takes
+ * its place, flagged `isEstimated`.
+ */
 export type RequestEnd =
   /** The answer was delivered whole (a stream: up to its last event). */
-  | { readonly kind: 'answered'; readonly usage: TokenUsage | null }
-  /** Every attempt failed; the client got the last provider error. */
+  | { readonly kind: 'answered'; readonly usage: TokenUsage | null; readonly estimate?: TokenUsage }
+  /** Every attempt failed, or the client left before the first byte (`client_closed`, 499). */
   | { readonly kind: 'failed'; readonly errorClass: string; readonly httpStatus: number }
   /** A stream broke after its first byte: the client got 200, some chunks, then an error event. */
-  | { readonly kind: 'broken'; readonly usage: TokenUsage | null; readonly errorClass: string }
+  | {
+      readonly kind: 'broken'
+      readonly usage: TokenUsage | null
+      readonly estimate?: TokenUsage
+      readonly errorClass: string
+    }
   /** The client went away in the middle of a stream. */
-  | { readonly kind: 'abandoned'; readonly usage: TokenUsage | null }
+  | { readonly kind: 'abandoned'; readonly usage: TokenUsage | null; readonly estimate?: TokenUsage }
 
 export interface MeteredOutcome {
   readonly routing: RoutingSummary
@@ -144,9 +158,9 @@ function finalState(outcome: MeteredOutcome): FinalState {
     }
   }
   // The provider reported no usage (a stream that broke or that the client left before the last
-  // event, or a provider that never sends it): 0 tokens, flagged as estimated so reports show the
-  // gap. A tokenizer estimate of the prompt and of the chunks sent replaces the zeros later.
-  const usage = end.usage ?? NO_TOKENS
+  // event, or a provider that never sends it): the tokenizer's estimate of the prompt and of the
+  // chunks streamed, priced the same way and flagged so that reports can show it apart.
+  const usage = end.usage ?? end.estimate ?? NO_TOKENS
   const deployment = routing.answeredBy?.deployment
   const cost = deployment === undefined ? 0 : costMicroUsd(usage, fromModelPrice(deployment.prices))
   const tokens = tokensOf(usage, end.usage === null)

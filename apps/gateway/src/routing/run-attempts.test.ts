@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { RuntimeModel } from '../policy/runtime-policy.ts'
 import { ClientClosedError } from '../upstream/upstream-client.ts'
 import { AttemptsFailedError } from './attempts-failed-error.ts'
+import { ClientLeftError } from './client-left-error.ts'
 import { DeploymentHealthRegistry } from './deployment-health.ts'
 import { RetryBudget, type RetryBudgetSettings } from './retry-budget.ts'
 import { RoundRobinTurns } from './round-robin-turns.ts'
@@ -187,10 +188,17 @@ describe('runAttempts: retries', () => {
     expect(error.status).toBe(503)
   })
 
-  it('lets the client leave: no retry, the error as it is', async () => {
+  it('lets the client leave: no retry, the error with the attempts made so far', async () => {
     const t = setup()
     t.script.set('a', [new ClientClosedError('gone')])
-    await expect(t.run(fixtureModel('m', [a, b]))).rejects.toBeInstanceOf(ClientClosedError)
+    const error = await t.run(fixtureModel('m', [a, b])).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ClientLeftError)
+    expect(error).toBeInstanceOf(ClientClosedError)
+    expect((error as ClientLeftError).summary).toMatchObject({
+      requestedModel: 'm',
+      answeredBy: null,
+      attempts: [{ attemptNumber: 1, outcome: 'client_closed', httpStatus: null }],
+    })
     expect(t.tried()).toEqual(['a'])
     expect(t.outcomes).toEqual(['provider-a:client_closed'])
     expect(t.deps.retryBudget.requestsInFlight).toBe(0)

@@ -6,6 +6,7 @@ import type { AttemptOutcome, AttemptRecord, RoutingSummary } from './attempt-re
 import { AttemptsFailedError } from './attempts-failed-error.ts'
 import { fullJitterBackoffMs } from './backoff.ts'
 import { type ChoiceDeps, chooseDeployment } from './choose-deployment.ts'
+import { ClientLeftError } from './client-left-error.ts'
 import { failurePolicy, recordFailureHealth } from './failure-policy.ts'
 import type { RetryBudget } from './retry-budget.ts'
 
@@ -74,7 +75,8 @@ type AttemptResult<T> =
  * honours Retry-After, then moves down the route's fallback models when the failure is one the
  * route falls back on. Every attempt is recorded, counted in metrics and fed to the breakers.
  * Resolves with the first answer; rejects with `AttemptsFailedError` carrying the last provider
- * error and every attempt, or with the client's `ClientClosedError` when it left.
+ * error and every attempt, or with `ClientLeftError` (a `ClientClosedError` with every attempt) when
+ * the client left.
  */
 export function runAttempts<T>(deps: RoutingDeps, call: AttemptCall<T>): Promise<RoutedCall<T>> {
   return new AttemptRun(deps, call).run()
@@ -120,6 +122,12 @@ class AttemptRun<T> {
       // Unreachable: the first attempt always runs and only an upstream failure lets the loop go on.
       if (lastError === null) throw new Error('the attempt loop ended without an attempt')
       throw new AttemptsFailedError(lastError, this.#summary(null))
+    } catch (error) {
+      // The client left: the attempts made so far still cost something and are metered.
+      if (error instanceof ClientClosedError && !(error instanceof ClientLeftError)) {
+        throw new ClientLeftError(error, this.#summary(null))
+      }
+      throw error
     } finally {
       if (!isHandedOver) this.#deps.retryBudget.endRequest()
     }
