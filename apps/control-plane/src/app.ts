@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { createAdminApi } from './api/admin-api.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
 import type { ChangeKind } from './publish/snapshot-publisher.ts'
+import type { UsageReports } from './reports/usage-reports.ts'
 
 export interface ControlPlaneDeps {
   readonly database: DatabaseHandle
@@ -25,6 +26,8 @@ export interface ControlPlaneDeps {
   readonly publishNow: () => Promise<number | undefined>
   /** The environment a config file's `{ env: NAME }` secrets are read from. */
   readonly secretsEnv: Readonly<Record<string, string | undefined>>
+  /** Cost reports over ClickHouse; undefined: the report routes answer 503. */
+  readonly reports?: UsageReports | undefined
 }
 
 /** The control plane's HTTP API. It opens nothing; main.ts hands it the database and bus. */
@@ -52,6 +55,7 @@ export function createControlPlaneApp(deps: ControlPlaneDeps): Hono {
       onChange: deps.onChange,
       publishNow: deps.publishNow,
       secretsEnv: deps.secretsEnv,
+      reports: deps.reports,
     }),
   )
   return app

@@ -31,6 +31,18 @@ export const ControlPlaneConfig = z
     SWITCHYARD_PUBLISH_DEBOUNCE_MS: z.coerce.number().int().nonnegative().default(25),
     SWITCHYARD_PUBLISH_MAX_DELAY_MS: z.coerce.number().int().positive().default(250),
     SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** The ClickHouse server the ingester writes usage to; unset: the reports API answers 503. */
+    SWITCHYARD_CLICKHOUSE_URL: z.url().optional(),
+    SWITCHYARD_CLICKHOUSE_USER: z.string().optional(),
+    SWITCHYARD_CLICKHOUSE_PASSWORD: z.string().optional(),
+    SWITCHYARD_CLICKHOUSE_DATABASE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('switchyard'),
+    /** Days raw usage events are kept in ClickHouse (a TTL); unset: for ever. The hourly rollup outlives them. */
+    SWITCHYARD_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+    /** Days the hourly rollup is kept; unset: for ever. */
+    SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
     SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -3,6 +3,7 @@ import { loadConfigFile } from '@switchyard/config'
 import { openPostgres } from '@switchyard/db'
 import { createLogger, onShutdownSignal } from '@switchyard/http-server'
 import { parseKeyring } from '@switchyard/secrets'
+import { openClickHouse } from '@switchyard/usage-store'
 import { adminOidcVerifier } from './auth/admin-oidc.ts'
 import { adminOidcOf, readControlPlaneConfig, readSecretsEnvironment } from './config.ts'
 import { startControlPlane } from './start-control-plane.ts'
@@ -19,6 +20,18 @@ const configToApply =
     ? {}
     : { config: await loadConfigFile(config.SWITCHYARD_CONFIG), configSourceName: config.SWITCHYARD_CONFIG }
 const database = openPostgres({ url: config.SWITCHYARD_DATABASE_URL })
+const clickhouse =
+  config.SWITCHYARD_CLICKHOUSE_URL === undefined
+    ? undefined
+    : await openClickHouse({
+        kind: 'server',
+        url: config.SWITCHYARD_CLICKHOUSE_URL,
+        ...(config.SWITCHYARD_CLICKHOUSE_USER === undefined ? {} : { username: config.SWITCHYARD_CLICKHOUSE_USER }),
+        ...(config.SWITCHYARD_CLICKHOUSE_PASSWORD === undefined
+          ? {}
+          : { password: config.SWITCHYARD_CLICKHOUSE_PASSWORD }),
+      })
+if (clickhouse === undefined) log.warn('SWITCHYARD_CLICKHOUSE_URL is not set: the reports API answers 503')
 const bus = await createNatsBus({ servers: config.SWITCHYARD_NATS_URL, name: 'control-plane' })
 const controlPlane = await startControlPlane({
   database,
@@ -35,9 +48,19 @@ const controlPlane = await startControlPlane({
   verifyAdminToken: adminOidc === undefined ? undefined : adminOidcVerifier(adminOidc),
   publishDebounceMs: config.SWITCHYARD_PUBLISH_DEBOUNCE_MS,
   publishMaxDelayMs: config.SWITCHYARD_PUBLISH_MAX_DELAY_MS,
+  usageStore:
+    clickhouse === undefined
+      ? undefined
+      : {
+          clickhouse,
+          database: config.SWITCHYARD_CLICKHOUSE_DATABASE,
+          rawRetentionDays: config.SWITCHYARD_USAGE_RAW_RETENTION_DAYS,
+          rollupRetentionDays: config.SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS,
+        },
 })
 onShutdownSignal(async () => {
   await controlPlane.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)
   await bus.close()
+  await clickhouse?.close()
   await database.close()
 }, log)

@@ -2,10 +2,12 @@ import type { ConfigFile } from '@switchyard/contracts'
 import type { DatabaseHandle } from '@switchyard/db'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { loadPricingCatalog } from '@switchyard/pricing'
+import { applyUsageRetention, type ClickHouseHandle, migrateUsageStore } from '@switchyard/usage-store'
 import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
 import { SnapshotPublisher } from './publish/snapshot-publisher.ts'
+import { UsageReports } from './reports/usage-reports.ts'
 import {
   type PublishedSnapshot,
   publishKeyOverlay,
@@ -35,6 +37,17 @@ export interface ControlPlaneRuntimeDeps {
   readonly publishMaxDelayMs?: number
   /** Past this many keys changed since the last policy snapshot, a whole one is published (default 5,000). */
   readonly maxOverlayKeys?: number
+  /** ClickHouse, for the reports API; undefined: report routes answer 503. */
+  readonly usageStore?: UsageStoreSettings | undefined
+}
+
+export interface UsageStoreSettings {
+  readonly clickhouse: ClickHouseHandle
+  readonly database: string
+  /** Days raw events are kept; undefined: for ever. */
+  readonly rawRetentionDays?: number | undefined
+  /** Days the hourly rollup is kept; undefined: for ever. */
+  readonly rollupRetentionDays?: number | undefined
 }
 
 export interface RunningControlPlane {
@@ -58,6 +71,7 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     for (const warning of warnings) deps.log.warn({ path: warning.path }, warning.message)
     deps.log.info(applied, 'config applied')
   }
+  const reports = deps.usageStore === undefined ? undefined : await openUsageReports(deps, deps.usageStore)
   const first = await publishSnapshot(deps.database.db, deps.bus, now)
   deps.log.info(first, 'policy snapshot published')
   const publisher = new SnapshotPublisher({
@@ -84,6 +98,7 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
         return lastPublished().revision
       },
       secretsEnv: deps.secrets.env,
+      reports,
     }),
     deps.http,
   )
@@ -100,4 +115,19 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
       await publisher.stop()
     },
   }
+}
+
+/** Migrates the usage store (idempotent, like the ingester does), sets its retention, and wraps it. */
+async function openUsageReports(deps: ControlPlaneRuntimeDeps, store: UsageStoreSettings): Promise<UsageReports> {
+  await migrateUsageStore(store.clickhouse.client, store.database)
+  await applyUsageRetention(store.clickhouse.client, store.database, store)
+  deps.log.info({ target: store.clickhouse.target, database: store.database }, 'usage store ready for reports')
+  return new UsageReports({
+    clickhouse: store.clickhouse.client,
+    database: store.database,
+    db: deps.database.db,
+    pricing: loadPricingCatalog(),
+    rawRetentionDays: store.rawRetentionDays,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+  })
 }

@@ -129,6 +129,8 @@ export async function startEmbedded(
       // The demo runs before any provider key is set: such providers answer 502 until one is.
       missingProviderSecrets: 'apply-without',
       bootstrapToken: secrets.adminToken,
+      // The same chDB handle as the ingester's: chDB allows one opener of its directory.
+      usageStore: { clickhouse, database: USAGE_DATABASE },
     })
     closers.push(() => controlPlane.stop(drainMs))
 

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm'
 import { bodyLimit } from 'hono/body-limit'
 import { type AdminEnv, type AdminTokenVerifier, adminAuth } from '../auth/admin-auth.ts'
 import type { ChangeKind } from '../publish/snapshot-publisher.ts'
+import type { UsageReports } from '../reports/usage-reports.ts'
 import { errorResponses, jsonContent } from './openapi-shared.ts'
 import { referencePage } from './reference-page.ts'
 import { registerAuditLog } from './resources/audit-resources.ts'
@@ -21,6 +22,7 @@ import { registerConfigRoutes } from './resources/config-resources.ts'
 import { registerKeys } from './resources/key-resources.ts'
 import { registerMemberships, registerUsers } from './resources/people-resources.ts'
 import { registerBudgets, registerJwtIssuers, registerRateLimits } from './resources/policy-resources.ts'
+import { registerReports } from './resources/report-resources.ts'
 import { registerOrgs, registerProjects, registerTeams } from './resources/tenancy-resources.ts'
 
 export interface AdminApiDeps {
@@ -40,6 +42,8 @@ export interface AdminApiDeps {
   readonly secretsEnv: Readonly<Record<string, string | undefined>>
   /** Largest request body, in bytes. */
   readonly maxBodyBytes?: number
+  /** Cost reports over ClickHouse; undefined: the report routes answer 503. */
+  readonly reports?: UsageReports | undefined
 }
 
 export const OPENAPI_PATH = '/api/openapi.json'
@@ -126,6 +130,7 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono<AdminEnv> {
   registerModels(app, catalogDeps)
   registerDeployments(app, catalogDeps)
   registerAuditLog(app, resourceDeps)
+  registerReports(app, { reports: deps.reports })
   registerConfigRoutes(app, {
     db: deps.db,
     secrets: { keyring: deps.keyring, keyPepper: deps.keyPepper, env: deps.secretsEnv },
