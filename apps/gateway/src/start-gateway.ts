@@ -102,8 +102,10 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
   // One origin per run of the pod: a restarted pod counts afresh and relearns its earlier run's
   // counts from its peers' checkpoints.
   const book = new CounterBook(`${deps.podId}#${randomUUID().slice(0, 8)}`)
+  let exchange: CounterExchange | undefined
   const limiter = new Limiter({
     book,
+    pods: () => exchange?.pods() ?? 1,
     onAlert: (alert) => {
       metrics.recordBudgetAlert(alert.budget.name, alert.thresholdPct)
       deps.log.warn(
@@ -113,7 +115,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     },
   })
   const { publishCounters, subscribeCounters } = deps.bus
-  const exchange =
+  exchange =
     publishCounters && subscribeCounters
       ? new CounterExchange({
           book,

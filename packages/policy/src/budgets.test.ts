@@ -50,6 +50,24 @@ describe('budgets', () => {
     expect(decision).toMatchObject({ kind: 'allow', checks: [{ spentMicroUsd: 0 }] })
   })
 
+  it('keeps a pod to its share of what is left while its peers cannot see its reservations', () => {
+    const book = new CounterBook('pod-a#1')
+    const fresh = budget({ spentMicroUsd: 0, limitMicroUsd: 900 })
+    const admitted: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const decision = checkBudgets([fresh], book, 100, NOV_15, 3)
+      if (decision.kind !== 'allow') break
+      reserve(decision.checks, book, 100)
+      admitted.push(i)
+    }
+    // 900 left among three pods: 300 each until this pod's counts are sent.
+    expect(admitted).toHaveLength(3)
+    expect(checkBudgets([fresh], book, 100, NOV_15, 3).kind).toBe('contended')
+    book.takeChanged()
+    // Sent: 600 left among three pods, 200 each.
+    expect(checkBudgets([fresh], book, 100, NOV_15, 3).kind).toBe('allow')
+  })
+
   it('prices the worst case at the dearest deployment, rounding up', () => {
     const prices = [
       { inputMicroUsdPerMTok: 150_000, outputMicroUsdPerMTok: 600_000 },

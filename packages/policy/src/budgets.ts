@@ -1,6 +1,7 @@
 import type { ModelPrice, SnapshotBudget } from '@switchyard/contracts'
 import { budgetWindowStart } from './budget-window.ts'
 import type { CounterBook } from './counter-book.ts'
+import { withinShare } from './rate-limits.ts'
 
 export const budgetCounterKey = (budgetId: string) => `budget:${budgetId}`
 
@@ -56,22 +57,31 @@ export interface BudgetCheck {
 export type BudgetDecision =
   | { readonly kind: 'allow'; readonly checks: readonly BudgetCheck[] }
   | { readonly kind: 'exceeded'; readonly budget: SnapshotBudget; readonly check: BudgetCheck }
+  /** Not spent, but this pod used its share of what is left until its peers have its counts. */
+  | { readonly kind: 'contended'; readonly budget: SnapshotBudget; readonly check: BudgetCheck }
 
 /**
  * A hard budget admits a request only if what it has spent (reservations of requests in flight
- * included) plus this request's worst case stays within its limit. Pure.
+ * included) plus this request's worst case stays within its limit, and, while other pods cannot
+ * see this pod's latest reservations, only within this pod's share of what is left (see
+ * `withinShare`). Pure.
  */
 export function checkBudgets(
   budgets: readonly SnapshotBudget[],
   book: CounterBook,
   reservationMicroUsd: number,
   nowMs: number,
+  pods = 1,
 ): BudgetDecision {
   const checks: BudgetCheck[] = []
   for (const budget of budgets) {
     const span = budgetWindowAt(budget, nowMs)
     const check = { budget, span, spentMicroUsd: budgetSpent(budget, book, span) }
     if (check.spentMicroUsd + reservationMicroUsd > budget.limitMicroUsd) return { kind: 'exceeded', budget, check }
+    const unsent = book.unsent(budgetCounterKey(budget.id), span.startMs)
+    if (!withinShare(budget.limitMicroUsd, check.spentMicroUsd, unsent, reservationMicroUsd, pods)) {
+      return { kind: 'contended', budget, check }
+    }
     checks.push(check)
   }
   return { kind: 'allow', checks }

@@ -27,6 +27,8 @@ export class CounterBook {
   readonly origin: string
   readonly #windows = new Map<string, WindowCounts>()
   readonly #changed = new Set<string>()
+  /** This pod's net count per slot when it last sent it: what its peers may already know. */
+  readonly #sent = new Map<string, number>()
 
   constructor(origin: string) {
     this.origin = origin
@@ -50,6 +52,16 @@ export class CounterBook {
     return this.#windows.get(slot(counterKey, windowStartMs))?.value ?? 0
   }
 
+  /**
+   * What this pod counted in a window since it last sent its counts: the part its peers cannot
+   * know yet, which admission keeps to a fair share of what is left.
+   */
+  unsent(counterKey: string, windowStartMs: number): number {
+    const id = slot(counterKey, windowStartMs)
+    const own = this.#windows.get(id)?.origins.get(this.origin)
+    return own === undefined ? 0 : own.added - own.removed - (this.#sent.get(id) ?? 0)
+  }
+
   /** Takes in what peers sent (or what this pod sent before a restart, relayed by them). */
   merge(entries: readonly CounterDeltaEntry[]): void {
     for (const entry of entries) {
@@ -70,7 +82,10 @@ export class CounterBook {
     for (const id of this.#changed) {
       const counts = this.#windows.get(id)
       const own = counts?.origins.get(this.origin)
-      if (counts && own) entries.push(entryOf(counts, this.origin, own))
+      if (counts && own) {
+        entries.push(entryOf(counts, this.origin, own))
+        this.#sent.set(id, own.added - own.removed)
+      }
     }
     this.#changed.clear()
     return entries
@@ -94,6 +109,7 @@ export class CounterBook {
       if (counts.windowEndMs <= nowMs) {
         this.#windows.delete(id)
         this.#changed.delete(id)
+        this.#sent.delete(id)
       }
     }
   }

@@ -21,6 +21,8 @@ export {
   type LimitStanding,
   limitCounterKey,
   MINUTE_MS,
+  SHARE_RETRY_MS,
   settleTokens,
   slidingCount,
+  withinShare,
 } from './rate-limits.ts'

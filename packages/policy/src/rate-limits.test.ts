@@ -47,6 +47,25 @@ describe('rate limits', () => {
     expect(decision).toMatchObject({ kind: 'allow', standings: [{ kind: 'tokens', limit: 1_000, remaining: 650 }] })
   })
 
+  it('bounds what pods take between syncs: together at most what was left, plus one each when less than one each was left', () => {
+    const pods = [new CounterBook('a#1'), new CounterBook('b#1'), new CounterBook('c#1')]
+    const limits = [rpm('l1', 10)]
+    let admitted = 0
+    // Every pod admits as much as it may before anyone syncs, then they all sync, three rounds.
+    for (let round = 0; round < 3; round++) {
+      for (const book of pods) {
+        while (checkRateLimits(limits, book, { requests: 1, tokens: 0 }, T0, 3).kind === 'allow') {
+          countRequest(limits, book, { requests: 1, tokens: 0 }, T0)
+          admitted += 1
+        }
+      }
+      const sent = pods.map((book) => book.takeChanged())
+      for (const book of pods) for (const entries of sent) book.merge(entries)
+    }
+    expect(admitted).toBeGreaterThanOrEqual(10)
+    expect(admitted).toBeLessThanOrEqual(10 + (3 - 1))
+  })
+
   it('counts peers: what another pod admitted is refused here once it has synced', () => {
     const here = new CounterBook('pod-a#1')
     const there = new CounterBook('pod-b#1')

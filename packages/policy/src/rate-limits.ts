@@ -27,6 +27,8 @@ export type LimitDecision =
       readonly kind: 'deny'
       readonly limit: SnapshotRateLimit
       readonly limitKind: LimitKind
+      /** `limit`: the window is full. `share`: this pod used its share of what is left until the next sync. */
+      readonly reason: 'limit' | 'share'
       readonly retryAfterMs: number
       readonly standings: readonly LimitStanding[]
     }
@@ -65,14 +67,30 @@ function waitForRoom(book: CounterBook, counterKey: string, nowMs: number, limit
 }
 
 /**
+ * Whether this pod may take `wanted` more while its peers cannot see its unsent counts yet: up to
+ * its fair share of what the last sync left (`1/pods` of it), and always at least one request.
+ * Over one sync round the pods together then take at most what was left, plus at most one request
+ * each beyond it when less than one request's worth per pod was left: the overshoot bound.
+ */
+export function withinShare(limit: number, used: number, unsent: number, wanted: number, pods: number): boolean {
+  if (pods <= 1 || unsent <= 0) return true
+  return unsent + wanted <= Math.max(wanted, (limit - (used - unsent)) / pods)
+}
+
+/** How soon a pod refused its share may try again: its peers will have sent their counts by then. */
+export const SHARE_RETRY_MS = 1_000
+
+/**
  * Decides a request against every limit that applies to it, most constraining first. Pure: the
  * book holds what this pod and its peers counted; nothing is counted here (see `countRequest`).
+ * `pods` is how many pods share the counts (this one included).
  */
 export function checkRateLimits(
   limits: readonly SnapshotRateLimit[],
   book: CounterBook,
   cost: LimitCost,
   nowMs: number,
+  pods = 1,
 ): LimitDecision {
   const standings: LimitStanding[] = []
   let denial: Extract<LimitDecision, { kind: 'deny' }> | undefined
@@ -91,8 +109,10 @@ export function checkRateLimits(
       if (used + wanted > max) {
         const retryAfterMs = resetMs
         if (denial === undefined || retryAfterMs > denial.retryAfterMs) {
-          denial = { kind: 'deny', limit, limitKind: kind, retryAfterMs, standings }
+          denial = { kind: 'deny', limit, limitKind: kind, reason: 'limit', retryAfterMs, standings }
         }
+      } else if (!withinShare(max, used, book.unsent(key, windowOf(nowMs)), wanted, pods) && denial === undefined) {
+        denial = { kind: 'deny', limit, limitKind: kind, reason: 'share', retryAfterMs: SHARE_RETRY_MS, standings }
       }
     }
   }

@@ -44,6 +44,8 @@ export class CounterExchange {
   #subscription: AsyncIterableIterator<CounterDelta> | undefined
   #receiving: Promise<void> | undefined
   #stats = { messagesSent: 0, messagesReceived: 0, sendFailures: 0 }
+  /** When each peer origin was last heard from. */
+  readonly #peersHeard = new Map<string, number>()
 
   constructor(options: {
     book: CounterBook
@@ -63,14 +65,31 @@ export class CounterExchange {
     const subscription = this.#transport.subscribeCounters()
     this.#subscription = subscription
     this.#receiving = this.#receive(subscription)
+    // Say hello at once, so peers count this pod before its first checkpoint.
+    this.#send([], true)
     const sync = setInterval(() => this.#send(this.#book.takeChanged()), this.#settings.syncIntervalMs)
     const checkpoint = setInterval(() => {
       this.#book.prune(this.#now())
-      this.#send(this.#book.everything())
+      // Sent even when empty: it is also how peers know this pod is alive.
+      this.#send(this.#book.everything(), true)
     }, this.#settings.checkpointIntervalMs)
     sync.unref()
     checkpoint.unref()
     this.#timers = [sync, checkpoint]
+  }
+
+  /**
+   * Pods sharing the counts, this one included: the peers heard from within two and a half
+   * checkpoint intervals. Admission divides what is left among them.
+   */
+  pods(): number {
+    const since = this.#now() - 2.5 * this.#settings.checkpointIntervalMs
+    let live = 1
+    for (const [origin, heardAt] of this.#peersHeard) {
+      if (heardAt >= since) live += 1
+      else this.#peersHeard.delete(origin)
+    }
+    return live
   }
 
   stats(): CounterExchangeStats {
@@ -86,8 +105,9 @@ export class CounterExchange {
     await this.#receiving
   }
 
-  #send(entries: readonly CounterDeltaEntry[]): void {
-    for (let start = 0; start < entries.length; start += COUNTER_DELTA_MAX_ENTRIES) {
+  #send(entries: readonly CounterDeltaEntry[], evenIfEmpty = false): void {
+    const end = evenIfEmpty ? Math.max(1, entries.length) : entries.length
+    for (let start = 0; start < end; start += COUNTER_DELTA_MAX_ENTRIES) {
       const delta: CounterDelta = {
         schemaVersion: COUNTER_DELTA_SCHEMA_VERSION,
         podId: this.#book.origin,
@@ -110,6 +130,7 @@ export class CounterExchange {
       for await (const delta of subscription) {
         if (delta.podId === this.#book.origin) continue
         this.#stats.messagesReceived += 1
+        this.#peersHeard.set(delta.podId, this.#now())
         this.#book.merge(delta.entries)
       }
     } catch (error) {

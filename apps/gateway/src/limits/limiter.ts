@@ -12,6 +12,7 @@ import {
   type LimitCost,
   type LimitStanding,
   reserve,
+  SHARE_RETRY_MS,
   settleTokens,
   worstCaseCostMicroUsd,
 } from '@switchyard/policy'
@@ -55,6 +56,8 @@ export class RateLimitedError extends HttpError {
 
 export interface LimiterOptions {
   readonly book: CounterBook
+  /** How many pods share the counts, this one included (from the counter exchange); default 1. */
+  readonly pods?: () => number
   readonly onAlert?: (alert: BudgetAlert) => void
 }
 
@@ -68,10 +71,12 @@ const NO_HEADERS: Readonly<Record<string, string>> = {}
  */
 export class Limiter {
   readonly #book: CounterBook
+  readonly #pods: () => number
   readonly #onAlert: (alert: BudgetAlert) => void
 
   constructor(options: LimiterOptions) {
     this.#book = options.book
+    this.#pods = options.pods ?? (() => 1)
     this.#onAlert = options.onAlert ?? (() => {})
   }
 
@@ -80,24 +85,26 @@ export class Limiter {
     const budgets = applicable(policy.budgets, budgetScopesOf(key))
     if (limits.length === 0 && budgets.length === 0) return freeTicket(model)
 
+    const pods = this.#pods()
     const cost: LimitCost = { requests: 1, tokens: size.inputTokens + size.maxOutputTokens }
-    const decision = checkRateLimits(limits, this.#book, cost, nowMs)
+    const decision = checkRateLimits(limits, this.#book, cost, nowMs, pods)
     if (decision.kind === 'deny') throw rateLimited(decision.limit, decision.limitKind, decision.retryAfterMs)
 
     let served = model
     let downgradedFrom: string | null = null
     let reservation = worstCaseCostMicroUsd(pricesOf(served), size.inputTokens, size.maxOutputTokens)
-    let budgetDecision = checkBudgets(budgets, this.#book, reservation, nowMs)
+    let budgetDecision = checkBudgets(budgets, this.#book, reservation, nowMs, pods)
     if (budgetDecision.kind === 'exceeded') {
       const downgrade = downgradeFor(policy, key, budgetDecision.budget, model)
       if (downgrade === undefined) throw budgetExceeded(budgetDecision.budget, budgetDecision.check, nowMs)
       served = downgrade
       downgradedFrom = model.name
       reservation = worstCaseCostMicroUsd(pricesOf(served), size.inputTokens, size.maxOutputTokens)
-      // The cheaper model's own budgets and limits apply too; a budget exceeded again refuses.
-      budgetDecision = checkBudgets(budgets, this.#book, reservation, nowMs)
+      // The budgets apply to the cheaper model too; one exceeded again refuses.
+      budgetDecision = checkBudgets(budgets, this.#book, reservation, nowMs, pods)
       if (budgetDecision.kind === 'exceeded') throw budgetExceeded(budgetDecision.budget, budgetDecision.check, nowMs)
     }
+    if (budgetDecision.kind === 'contended') throw budgetContended(budgetDecision.budget)
     const checks = budgetDecision.checks
     const window = countRequest(limits, this.#book, cost, nowMs)
     reserve(checks, this.#book, reservation)
@@ -203,6 +210,15 @@ function budgetExceeded(budget: SnapshotBudget, check: BudgetCheck, nowMs: numbe
     'insufficient_quota',
     `Budget ${budget.name} is spent: ${usd(check.spentMicroUsd)} of ${usd(budget.limitMicroUsd)} this ${PERIOD[budget.window]}, with no room for a request of this size until it resets.`,
     { code: 'budget_exceeded', headers: { 'retry-after': String(seconds(check.span.endMs - nowMs)) } },
+  )
+}
+
+function budgetContended(budget: SnapshotBudget): RateLimitedError {
+  return new RateLimitedError(
+    429,
+    'insufficient_quota',
+    `Budget ${budget.name} is nearly spent and other gateway pods are spending it too; retry in a moment.`,
+    { code: 'budget_contended', headers: { 'retry-after': String(seconds(SHARE_RETRY_MS)) } },
   )
 }
 
