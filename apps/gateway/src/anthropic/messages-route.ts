@@ -4,12 +4,13 @@ import { HttpError, type Logger } from '@switchyard/http-server'
 import { type Context, Hono } from 'hono'
 import { asClientError } from '../gateway-errors.ts'
 import { messagesRequestSize } from '../limits/request-size.ts'
-import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
+import { meteredRequest, meteredStream, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
 import type { RoutingVariables } from '../routing/attempt-record.ts'
 import { AttemptsFailedError } from '../routing/attempts-failed-error.ts'
+import { ClientLeftError } from '../routing/client-left-error.ts'
 import { openStream } from '../routing/open-stream.ts'
 import { type RoutedCall, type RoutingDeps, runAttempts } from '../routing/run-attempts.ts'
 import { type InvokeDeps, invokeChat } from '../upstream/invoke-chat.ts'
@@ -73,8 +74,12 @@ async function proxyMessage(
   startedAtMs: number,
 ): Promise<Response> {
   const { body, model, requestId } = admitted
-  const metered = meteredRequest(admitted, 'messages', body.stream === true, startedAtMs)
   const translated = toChatRequest(body)
+  // Estimates count the canonical request the provider was sent.
+  const metered = meteredRequest(admitted, 'messages', body.stream === true, startedAtMs, {
+    kind: 'chat',
+    request: translated.request,
+  })
   const upstreamAbort = new AbortController()
   const context: MessageContext = {
     messageId: `msg_${randomUUID().replaceAll('-', '')}`,
@@ -102,7 +107,7 @@ async function proxyMessage(
       c.set('routing', routed.summary)
       const provider = routed.deployment.provider.name
       const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
-      const { first, events } = routed.value
+      const { first, events } = meteredStream(metered, routed.value.first, routed.value.events)
       const stream = anthropicEventStream(first, events, new AnthropicStreamTranslator(context), {
         requestId,
         abortUpstream: () => upstreamAbort.abort(),
@@ -146,6 +151,9 @@ async function proxyMessage(
       finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
       deps.meter.failed(metered, error)
       admitted.limits.settle(null, null)
+    } else if (error instanceof ClientLeftError) {
+      c.set('routing', error.summary)
+      deps.meter.clientLeft(metered, error)
     }
     throw error
   }

@@ -7,6 +7,7 @@ import { type RequestUsageEvent, UsageEvent } from '@switchyard/contracts'
 import { type NatsServerHandle, startNatsServer } from '@switchyard/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type GatewayHarness, startGatewayHarness } from '../testing/gateway-harness.ts'
+import { loadTokenCounter } from './estimate-tokens.ts'
 import type { UsagePublisher } from './usage-emitter.ts'
 
 /** $2.50 / MTok input, $10 / MTok output: 2.5 and 10 micro-USD a token, so rounding shows. */
@@ -22,6 +23,10 @@ const PROMPTS = [
 ]
 
 const decoder = new TextDecoder()
+
+interface StreamedChunk {
+  readonly choices: ReadonlyArray<{ readonly delta: { readonly content?: string } }>
+}
 
 interface ClientUsage {
   readonly prompt_tokens: number
@@ -297,7 +302,31 @@ describe.each(buses)('usage metering through the %s', (name, openBus) => {
       { 'x-request-id': `${tag}-broken` },
     )
     expect(broken.status).toBe(200)
-    expect(await broken.text()).not.toContain('[DONE]')
+    const brokenBody = await broken.text()
+    expect(brokenBody).not.toContain('[DONE]')
+    // What the client saw before the break, which the estimate must count.
+    const brokenText = brokenBody
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data: {"id"'))
+      .map((frame) => (JSON.parse(frame.slice('data: '.length)) as StreamedChunk).choices[0]?.delta.content ?? '')
+      .join('')
+    expect(brokenText.length).toBeGreaterThan(0)
+    // A client that leaves before the first byte: the upstream answers only after 2 s.
+    harness.simulator.scenarios.set('metered-1', { latencyMs: 2_000 })
+    const leaving = new AbortController()
+    const left = fetch(`${harness.gatewayUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${harness.apiKey}`,
+        'content-type': 'application/json',
+        'x-request-id': `${tag}-left`,
+      },
+      body: JSON.stringify({ model: 'metered', messages: [{ role: 'user', content: 'hello' }] }),
+      signal: leaving.signal,
+    })
+    await delay(300)
+    leaving.abort()
+    await expect(left).rejects.toThrow()
     harness.simulator.scenarios.set('metered-1', { outputTokens: OUTPUT_TOKENS })
     const badKey = await fetch(`${harness.gatewayUrl}/v1/chat/completions`, {
       method: 'POST',
@@ -318,9 +347,9 @@ describe.each(buses)('usage metering through the %s', (name, openBus) => {
     // A last request whose events arriving means everything emitted before it was handled.
     await whole('hello', `${tag}-sentinel`)
 
-    const requestIds = new Set([`${tag}-failed`, `${tag}-broken`, `${tag}-sentinel`])
-    await until('the events of the failed, broken and last requests', () => {
-      return consumer.eventsOf(requestIds).length === attempts + 1 + 2 + 2
+    const requestIds = new Set([`${tag}-failed`, `${tag}-broken`, `${tag}-left`, `${tag}-sentinel`])
+    await until('the events of the failed, broken, left and last requests', () => {
+      return consumer.eventsOf(requestIds).length === attempts + 1 + 2 + 2 + 2
     })
     const byRequestId = new Map(consumer.requestEvents(requestIds).map((event) => [event.requestId, event]))
     expect(byRequestId.get(`${tag}-failed`)).toMatchObject({
@@ -331,14 +360,32 @@ describe.each(buses)('usage metering through the %s', (name, openBus) => {
       deploymentId: null,
       costMicroUsd: 0,
     })
-    // The stream broke before the provider's usage: no tokens yet, flagged as estimated.
+    // The stream broke before the provider's usage: the tokenizer's estimate, flagged, and priced.
+    const count = await loadTokenCounter()
+    // 3 for the reply, 3 for the one message, its role and its text (OpenAI's chat framing).
+    const promptTokens = 3 + 3 + count('user') + count('hello')
+    const outputTokens = count(brokenText)
     expect(byRequestId.get(`${tag}-broken`)).toMatchObject({
       status: 'upstream_error',
       httpStatus: 200,
       isStream: true,
-      tokens: { inputTokens: 0, outputTokens: 0, isEstimated: true },
+      tokens: { inputTokens: promptTokens, outputTokens, isEstimated: true },
+      costMicroUsd: expectedCostMicroUsd({ prompt_tokens: promptTokens, completion_tokens: outputTokens }),
+    })
+    // The client that left before the first byte: aborted, with the attempt it cut short.
+    expect(byRequestId.get(`${tag}-left`)).toMatchObject({
+      status: 'aborted',
+      httpStatus: 499,
+      errorClass: 'client_closed',
+      attemptCount: 1,
       costMicroUsd: 0,
     })
+    const leftEvents = consumer.eventsOf(new Set([`${tag}-left`]))
+    const leftAttempt = leftEvents.find((event) => event.kind === 'attempt')
+    expect(leftAttempt).toMatchObject({ status: 'aborted', errorClass: 'client_closed', attemptNumber: 1 })
+    // One gateway-minted id links the attempt to its request, beside the client's x-request-id.
+    expect(new Set(leftEvents.map((event) => event.gatewayRequestId)).size).toBe(1)
+    expect(leftAttempt?.gatewayRequestId).not.toBe(`${tag}-left`)
     expect(consumer.eventsOf(new Set([`${tag}-401`, `${tag}-404`]))).toHaveLength(0)
     for (const event of consumer.eventsOf(requestIds)) expect(consumer.deliveries.get(event.id)).toBe(1)
   })

@@ -3,12 +3,13 @@ import type { ChatResult } from '@switchyard/providers'
 import { type Context, Hono } from 'hono'
 import { chatRequestSize } from '../limits/request-size.ts'
 import type { MeteredRequest } from '../metering/build-usage-events.ts'
-import { meteredRequest, type UsageMeter } from '../metering/usage-meter.ts'
+import { meteredRequest, meteredStream, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
 import type { RoutingVariables } from '../routing/attempt-record.ts'
 import { AttemptsFailedError } from '../routing/attempts-failed-error.ts'
+import { ClientLeftError } from '../routing/client-left-error.ts'
 import { type OpenedStream, openStream } from '../routing/open-stream.ts'
 import { type RoutedCall, type RoutingDeps, runAttempts } from '../routing/run-attempts.ts'
 import { chatEventStream } from '../sse/chat-event-stream.ts'
@@ -53,6 +54,9 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '', performance.now() - upstreamStartedAt)
         deps.meter.failed(metered, error)
         admitted.limits.settle(null, null)
+      } else if (error instanceof ClientLeftError) {
+        c.set('routing', error.summary)
+        deps.meter.clientLeft(metered, error)
       }
       throw error
     }
@@ -113,7 +117,8 @@ async function answerStream(
   c.set('routing', routed.summary)
   const provider = routed.deployment.provider.name
   const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
-  const stream = chatEventStream(routed.value.first, routed.value.events, {
+  const { first, events } = meteredStream(metered, routed.value.first, routed.value.events)
+  const stream = chatEventStream(first, events, {
     includeUsage: body.stream_options?.include_usage === true,
     abortUpstream: () => upstreamAbort.abort(),
     onEnd: (outcome) => {

@@ -8,6 +8,7 @@ import { type AdmissionDeps, admitRequest } from '../pipeline/admit-request.ts'
 import { proxyHeaders } from '../pipeline/proxy-headers.ts'
 import type { RoutingVariables } from '../routing/attempt-record.ts'
 import { AttemptsFailedError } from '../routing/attempts-failed-error.ts'
+import { ClientLeftError } from '../routing/client-left-error.ts'
 import { type AttemptTarget, type RoutingDeps, runAttempts } from '../routing/run-attempts.ts'
 import { adapterFor, type InvokeDeps } from '../upstream/invoke-chat.ts'
 
@@ -58,6 +59,9 @@ export function embeddingsRoute(deps: EmbeddingsRouteDeps): Hono<Env> {
         finish(error.status, error.summary.attempts.at(-1)?.providerName ?? '')
         deps.meter.failed(metered, error)
         admitted.limits.settle(null, null)
+      } else if (error instanceof ClientLeftError) {
+        c.set('routing', error.summary)
+        deps.meter.clientLeft(metered, error)
       }
       throw error
     }
