@@ -98,6 +98,41 @@ describe('compileRuntimePolicy', () => {
     const live = compileRuntimePolicy(snapshot(), keyring).keysByHash.get(hashApiKey(pepper, 'sk-live'))
     expect([...(live?.allowedModels ?? [])]).toEqual(['small'])
   })
+
+  it('shares one allow-list Set between keys with the same lists, and keeps different ones apart', () => {
+    const policy = compileRuntimePolicy(
+      snapshot({
+        teams: [
+          { id: 'team', orgId: 'org', name: 'search', allowedModels: ['small', 'large'] },
+          { id: 'team_2', orgId: 'org', name: 'ads', allowedModels: ['small'] },
+          { id: 'team_3', orgId: 'org', name: 'open', allowedModels: null },
+        ],
+        keys: [
+          key('inherits_1', 'sk-1'),
+          key('inherits_2', 'sk-2'),
+          key('other_team', 'sk-3', { teamId: 'team_2' }),
+          key('own_list_1', 'sk-4', { allowedModels: ['small'] }),
+          key('own_list_2', 'sk-5', { allowedModels: ['small'] }),
+          key('own_list_other_team', 'sk-6', { teamId: 'team_2', allowedModels: ['large'] }),
+          key('open', 'sk-7', { teamId: 'team_3' }),
+          key('scoped_1', 'sk-8', { scopes: ['chat'] }),
+          key('scoped_2', 'sk-9', { scopes: ['chat'] }),
+        ],
+      }),
+      keyring,
+    )
+    const get = (secret: string) => policy.keysByHash.get(hashApiKey(pepper, secret))
+    expect(get('sk-1')?.allowedModels).toBe(get('sk-2')?.allowedModels)
+    expect([...(get('sk-1')?.allowedModels ?? [])]).toEqual(['small', 'large'])
+    expect([...(get('sk-3')?.allowedModels ?? [])]).toEqual(['small'])
+    expect(get('sk-4')?.allowedModels).toBe(get('sk-5')?.allowedModels)
+    expect(get('sk-4')?.allowedModels).not.toBe(get('sk-1')?.allowedModels)
+    expect([...(get('sk-6')?.allowedModels ?? [])]).toEqual([])
+    expect([...(get('sk-5')?.allowedModels ?? [])]).toEqual(['small'])
+    expect(get('sk-7')?.allowedModels).toBeNull()
+    expect(get('sk-8')?.scopes).toBe(get('sk-9')?.scopes)
+    expect([...(get('sk-8')?.scopes ?? [])]).toEqual(['chat'])
+  })
 })
 
 describe('authenticateKey', () => {

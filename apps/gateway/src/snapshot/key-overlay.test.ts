@@ -71,6 +71,22 @@ describe('key overlays', () => {
     expect(statusOf(state, hashOf('d'))).toBe('active')
   })
 
+  it('are laid without copying the base, and the result still reads as one map', () => {
+    const state = new SnapshotState(compileWithoutKeyring)
+    state.apply(base(10))
+    // The parsed keys are dropped once compiled: the base's keys live in its compiled form only.
+    expect(state.current?.snapshot.keys).toEqual([])
+    state.applyOverlay(overlay(11, 10, [key('key_a', hashOf('e')), key('key_c', hashOf('c'), { status: 'revoked' })]))
+    const keys = state.current?.policy.keysByHash
+    expect(keys?.size).toBe(3)
+    expect(keys?.has(hashOf('a'))).toBe(false)
+    expect([...(keys?.entries() ?? [])].map(([hash, k]) => [hash[0], k.id, k.status]).sort()).toEqual([
+      ['b', 'key_b', 'active'],
+      ['c', 'key_c', 'revoked'],
+      ['e', 'key_a', 'active'],
+    ])
+  })
+
   it('ignore a stale overlay and hold one whose base has not arrived, applying it when it does', () => {
     const state = new SnapshotState(compileWithoutKeyring)
     state.apply(base(10))

@@ -29,7 +29,11 @@ export interface AppliedOverlay {
 }
 
 export interface LoadedSnapshot {
-  /** The policy snapshot (the base; an overlay's keys are only in `policy`). */
+  /**
+   * The policy snapshot (the base), without its keys: once compiled they live only in
+   * `basePolicy`, and an overlay's only in `policy` (at 100,000 keys the parsed keys held about
+   * 20 MB more). `keys` is always empty here.
+   */
   readonly snapshot: PolicySnapshot
   /** What the request path reads: the snapshot compiled, with the overlay's keys laid on it. */
   readonly policy: RuntimePolicy
@@ -194,7 +198,7 @@ export class SnapshotState {
     }
     const compiled = performance.now()
     return {
-      snapshot: result.data,
+      snapshot: { ...result.data, keys: [] },
       policy,
       basePolicy: policy,
       revision: result.data.revision,
