@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Bus } from '@switchyard/bus'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { type ClickHouseHandle, migrateUsageStore } from '@switchyard/usage-store'
@@ -24,7 +25,7 @@ export interface RunningIngester {
 export async function startIngester(deps: IngesterRuntimeDeps): Promise<RunningIngester> {
   const migrations = await migrateUsageStore(deps.clickhouse.client, deps.database)
   deps.log.info({ migrations, database: deps.database }, 'usage store migrated')
-  const stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0 }
+  const stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0, ackFailures: 0 }
   const stopping = new AbortController()
   const options: IngestOptions = {
     database: deps.database,
@@ -34,11 +35,7 @@ export async function startIngester(deps: IngesterRuntimeDeps): Promise<RunningI
     retryBackoffMs: 500,
     ...deps.ingest,
   }
-  const loop = ingestUsage(deps.bus, deps.clickhouse, options, deps.log, stopping.signal, stats).catch(
-    (error: unknown) => {
-      deps.log.error({ err: error }, 'usage ingest loop ended with an error')
-    },
-  )
+  const loop = superviseIngest(deps, options, stopping.signal, stats)
   const server = await startHttpServer(createIngesterApp({ clickhouse: deps.clickhouse, log: deps.log }), deps.http)
   deps.log.info({ url: server.url }, 'ingester listening')
   return {
@@ -49,5 +46,35 @@ export async function startIngester(deps: IngesterRuntimeDeps): Promise<RunningI
       await loop
       await server.close(drainTimeoutMs)
     },
+  }
+}
+
+/** Longest wait before the consumer loop is started again after it failed. */
+const MAX_RESTART_DELAY_MS = 30_000
+
+/**
+ * Runs the consumer loop until the ingester stops. A loop that ends with an error (or ends at
+ * all while the bus is open) is logged and started again after a backoff: an ingester whose
+ * process is alive must never have silently stopped ingesting. Unacked events wait in the stream.
+ */
+async function superviseIngest(
+  deps: IngesterRuntimeDeps,
+  options: IngestOptions,
+  signal: AbortSignal,
+  stats: IngestStats,
+): Promise<void> {
+  let restartDelayMs = options.retryBackoffMs
+  for (;;) {
+    try {
+      await ingestUsage(deps.bus, deps.clickhouse, options, deps.log, signal, stats)
+      // The loop ends on its own only when the bus closed or the ingester stops.
+      return
+    } catch (error) {
+      if (signal.aborted) return
+      deps.log.error({ err: error, restartInMs: restartDelayMs }, 'usage ingest loop failed; starting it again')
+    }
+    await delay(restartDelayMs, undefined, { signal }).catch(() => undefined)
+    if (signal.aborted) return
+    restartDelayMs = Math.min(restartDelayMs * 2, MAX_RESTART_DELAY_MS)
   }
 }

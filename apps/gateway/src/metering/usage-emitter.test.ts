@@ -99,6 +99,7 @@ let bus: FakeBus
 let log: ReturnType<typeof createLogger>
 let ticks: Array<() => void>
 let isLoopStopped: boolean
+let clockMs: number
 const repeatEvery: RepeatEvery = (_intervalMs, tick) => {
   ticks.push(tick)
   return () => {
@@ -112,6 +113,7 @@ beforeEach(async () => {
   log = createLogger('test', 'silent')
   ticks = []
   isLoopStopped = false
+  clockMs = 0
 })
 afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -119,7 +121,7 @@ afterEach(async () => {
 
 async function emitter(settings: Partial<UsageEmitterSettings> = {}, spoolSettings: Partial<UsageSpoolSettings> = {}) {
   const spool = await UsageSpool.open(dir, spoolSettings)
-  return new UsageEmitter({ bus, spool, log, settings, repeatEvery })
+  return new UsageEmitter({ bus, spool, log, settings, repeatEvery, now: () => clockMs })
 }
 
 describe('UsageEmitter', () => {
@@ -142,6 +144,30 @@ describe('UsageEmitter', () => {
     bus.release()
     await vi.waitFor(() => expect(bus.stored).toHaveLength(20))
     expect(bus.maxInFlight).toBe(4)
+    await usage.close()
+  })
+
+  it('spools new events once publishes are stuck for stallAfterMs, instead of holding them in memory', async () => {
+    const usage = await emitter({ maxInFlight: 2, stallAfterMs: 1_000 })
+    bus.hold()
+    usage.emit(ids('a', 6).map(event))
+    await vi.waitFor(() => expect(bus.inFlight).toBe(2))
+    clockMs = 999
+    usage.emit([event('b0')])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(usage.stats()).toMatchObject({ inFlight: 2, queued: 5, spooled: 0, isBusFailing: false })
+    // A second with nothing stored: the bus is taken for gone, the queue goes to disk.
+    clockMs = 1_000
+    usage.emit([event('b1')])
+    await vi.waitFor(() => expect(usage.stats().spooled).toBe(6))
+    expect(usage.stats()).toMatchObject({ inFlight: 2, queued: 0, isBusFailing: true })
+    // The stuck publishes land after all; the spool replays the rest, each event stored once.
+    bus.release()
+    await vi.waitFor(() => expect(bus.stored).toHaveLength(2))
+    await usage.replaySpool()
+    expect(bus.stored).toHaveLength(8)
+    expect(new Set(bus.stored).size).toBe(8)
+    expect(usage.stats()).toMatchObject({ dropped: 0, isBusFailing: false })
     await usage.close()
   })
 

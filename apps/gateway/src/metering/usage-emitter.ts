@@ -21,12 +21,19 @@ export interface UsageEmitterSettings {
   readonly maxInFlight: number
   /** How often the spool is replayed. */
   readonly replayIntervalMs: number
+  /**
+   * Publishes pending this long with none stored meanwhile mean the bus is gone (a NATS client
+   * that is reconnecting holds a publish for its whole request timeout): new events then go to
+   * the spool instead of piling up in memory.
+   */
+  readonly stallAfterMs: number
 }
 
 const DEFAULT_SETTINGS: UsageEmitterSettings = {
   queueCapacity: 10_000,
   maxInFlight: 32,
   replayIntervalMs: 1_000,
+  stallAfterMs: 1_000,
 }
 
 /** Runs `tick` every `intervalMs` until the returned function is called. */
@@ -69,9 +76,20 @@ export interface UsageEmitterDeps {
   readonly settings?: Partial<UsageEmitterSettings>
   /** The replay loop's timer: real intervals unless a test drives it. */
   readonly repeatEvery?: RepeatEvery
+  /** Milliseconds, for the stall check; default `performance.now`. */
+  readonly now?: () => number
 }
 
 const encoder = new TextEncoder()
+
+/** Why the emitter spools while publishes are still pending: none was stored for a while. */
+export class UsagePublishStalledError extends Error {
+  override readonly name = 'UsagePublishStalledError'
+
+  constructor(stallAfterMs: number) {
+    super(`no usage event stored for ${stallAfterMs} ms while publishes were pending`)
+  }
+}
 
 /**
  * Publishes usage events to the bus in the background, never losing one silently:
@@ -79,7 +97,9 @@ const encoder = new TextEncoder()
  * - `emit` only pushes to a bounded queue (full: dropped, counted, logged as an error);
  * - a pump encodes each event once and publishes it, at most `maxInFlight` at a time;
  * - a failed publish sends the event to the on-disk spool, and while the bus is failing new
- *   events go to the spool directly instead of each waiting for a publish timeout;
+ *   events go to the spool directly instead of each waiting for a publish timeout; so do they
+ *   when publishes have been pending for `stallAfterMs` with none stored (the bus went away and
+ *   its publishes have not timed out yet);
  * - every `replayIntervalMs` the spool is published again, oldest first, each batch removed
  *   only once the bus stored it; the first replayed event the bus stores ends the failing state;
  * - `close()` publishes (or spools) everything still in memory before the caller closes the bus.
@@ -93,6 +113,10 @@ export class UsageEmitter implements UsageSink {
   readonly #log: Logger
   readonly #settings: UsageEmitterSettings
   readonly #repeatEvery: RepeatEvery
+  readonly #now: () => number
+  /** When publishes last went from none pending to some, and when the bus last stored one. */
+  #busySinceMs = 0
+  #lastStoredAtMs = 0
   /** A queue with a moving head: `shift()` on a large array would copy it every time. */
   #queue: UsageEvent[] = []
   #head = 0
@@ -118,6 +142,7 @@ export class UsageEmitter implements UsageSink {
     this.#log = deps.log
     this.#settings = { ...DEFAULT_SETTINGS, ...deps.settings }
     this.#repeatEvery = deps.repeatEvery ?? repeatWithTimers
+    this.#now = deps.now ?? (() => performance.now())
   }
 
   /** Starts the replay loop, with a first replay at once (what an earlier process spooled). */
@@ -211,7 +236,10 @@ export class UsageEmitter implements UsageSink {
 
   #pump(): void {
     for (;;) {
-      if (!this.#isBusFailing && this.#inFlight >= this.#settings.maxInFlight) break
+      if (!this.#isBusFailing && this.#inFlight >= this.#settings.maxInFlight) {
+        if (!this.#isStalled()) break
+        this.#setBusFailing(true, new UsagePublishStalledError(this.#settings.stallAfterMs))
+      }
       const event = this.#take()
       if (event === undefined) break
       const line = JSON.stringify(event)
@@ -221,10 +249,19 @@ export class UsageEmitter implements UsageSink {
     this.#notifyIfIdle()
   }
 
+  /** Publishes are pending and none was stored for `stallAfterMs`. */
+  #isStalled(): boolean {
+    if (this.#inFlight === 0) return false
+    const since = Math.max(this.#busySinceMs, this.#lastStoredAtMs)
+    return this.#now() - since >= this.#settings.stallAfterMs
+  }
+
   #publish(id: string, line: string): void {
+    if (this.#inFlight === 0) this.#busySinceMs = this.#now()
     this.#inFlight += 1
     this.#send(id, line).then(
       () => {
+        this.#lastStoredAtMs = this.#now()
         this.#published += 1
         this.#setBusFailing(false, null)
         this.#publishDone()

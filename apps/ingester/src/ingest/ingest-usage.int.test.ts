@@ -105,7 +105,7 @@ describe.each([
     await bus.publishUsage({ id: 'evt_bad', body: encoder.encode('{"schemaVersion":1,"kind":"request"}') })
 
     const stopping = new AbortController()
-    const stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0 }
+    const stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0, ackFailures: 0 }
     const options = { database, maxBatch: 64, maxWaitMs: 50, ackWaitMs: 5_000, retryBackoffMs: 50 }
     const loop = ingestUsage(bus, clickhouse, options, log, stopping.signal, stats)
     await until(() => stats.inserted + stats.deadLettered >= 301, 20_000).catch((error: unknown) => {

@@ -20,6 +20,8 @@ export interface IngestStats {
   inserted: number
   deadLettered: number
   insertFailures: number
+  /** Acks that failed after their insert succeeded (the events are redelivered, then de-duplicated). */
+  ackFailures: number
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -37,7 +39,7 @@ export async function ingestUsage(
   options: IngestOptions,
   log: Logger,
   signal: AbortSignal,
-  stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0 },
+  stats: IngestStats = { inserted: 0, deadLettered: 0, insertFailures: 0, ackFailures: 0 },
 ): Promise<IngestStats> {
   const messages = bus.consumeUsage({
     durableName: NatsNames.usageIngesterConsumer,
@@ -120,6 +122,16 @@ async function insertUntilAccepted(
       backoffMs = Math.min(backoffMs * 2, 30_000)
     }
   }
-  await Promise.all(batch.map((entry) => entry.message.ack()))
   stats.inserted += batch.length
+  // A lost ack (NATS went away between the insert and the ack) is not fatal: the event comes back
+  // after ackWait, is inserted again and collapses with its first row. The loop goes on.
+  const acks = await Promise.allSettled(batch.map((entry) => entry.message.ack()))
+  const failed = acks.filter((ack) => ack.status === 'rejected')
+  if (failed.length > 0) {
+    stats.ackFailures += failed.length
+    log.warn(
+      { err: failed[0]?.reason, events: failed.length },
+      'usage acks failed after the insert; those events will be redelivered and de-duplicated',
+    )
+  }
 }
