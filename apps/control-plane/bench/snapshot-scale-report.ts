@@ -71,6 +71,8 @@ export interface BenchResult {
   readonly machine: string
   /** Load average (1, 5, 15 min) when the bench started and when it ended. */
   readonly load: { readonly start: readonly number[]; readonly end: readonly number[] }
+  /** NODE_OPTIONS both pods ran with, when not the defaults. */
+  readonly podNodeOptions?: string
   readonly counts: Record<string, number>
   readonly seedMs: number
   readonly probeBaseline: Record<string, unknown>
@@ -103,6 +105,7 @@ export function renderReport(result: BenchResult): string {
     )
       .map(([section, count]) => `${n(count)} ${section}`)
       .join(', ')} (seeded in ${n(result.seedMs / 1000, 1)} s); policy snapshot body ${mb(size)}.`,
+    ...(result.podNodeOptions === undefined ? [] : [`Both pods ran with \`NODE_OPTIONS=${result.podNodeOptions}\`.`]),
     `${result.rounds.length} rounds; each publishes a policy snapshot phase by phase, revokes ${result.rounds[0]?.revocations.length ?? 0} keys one at a time through the admin API, then changes a team's allow-list through it.`,
     '',
     '#### Targets (worst of the runs)',

@@ -25,10 +25,14 @@ import { type BenchResult, type Round, renderReport, writeReport } from './snaps
  *
  *   --write        rewrite the results section of docs/benchmarks.md
  *   --keys=N       fewer keys, for a quick try (never written)
+ *   --pod-node-options='--max-semi-space-size=16'
+ *                  NODE_OPTIONS for both pods, to measure V8 heap settings (never written)
  */
 const args = process.argv.slice(2)
 const isWrite = args.includes('--write')
 const keysArg = args.find((arg) => arg.startsWith('--keys='))
+const podNodeOptions = args.find((arg) => arg.startsWith('--pod-node-options='))?.slice('--pod-node-options='.length)
+const podEnv = podNodeOptions === undefined ? {} : { NODE_OPTIONS: podNodeOptions }
 const SHAPE: ScaleShape = {
   orgs: 20,
   teams: 500,
@@ -88,6 +92,7 @@ try {
     PROBE_KEYRING: keyringText,
     PROBE_KEY_PEPPER: keyPepper,
     PROBE_WATCH_KEYS: revokedIndexes.map((index) => seeded.apiKey(index)).join(','),
+    ...podEnv,
   })
   const gateway = startJsonLinesChild('gateway', ['apps/gateway/src/main.ts'], {
     SWITCHYARD_NATS_URL: nats.url,
@@ -98,6 +103,7 @@ try {
     SWITCHYARD_KEY_PEPPER: keyPepper,
     SWITCHYARD_USAGE_SPOOL_DIR: `${postgres.dataDir}/../gateway-spool`,
     SWITCHYARD_LOG_LEVEL: 'info',
+    ...podEnv,
   })
   children.push(probe, gateway)
   const probeBaseline = await probe.waitFor((line) => line.event === 'baseline')
@@ -144,6 +150,7 @@ try {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
     load: { start: loadAtStart, end: loadavg() },
+    ...(podNodeOptions === undefined ? {} : { podNodeOptions }),
     counts: seeded.counts,
     seedMs: seeded.seedMs,
     probeBaseline,
@@ -152,7 +159,7 @@ try {
   }
   const report = renderReport(result)
   console.log(report)
-  if (isWrite && !keysArg) await writeReport(report)
+  if (isWrite && !keysArg && podNodeOptions === undefined) await writeReport(report)
 } finally {
   for (const child of children) await child.stop()
   await bus?.close()

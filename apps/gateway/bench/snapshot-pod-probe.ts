@@ -87,6 +87,9 @@ await followSnapshots(
       }),
       watchedKeys: watchedKeyStatuses(loaded.policy),
     })
-    emit({ event: 'memory', revision: message.revision, ...memory() })
+    // Measured once this callback has returned and the follow loop let go of the body, as a
+    // pod holds it between snapshots.
+    const { revision } = message
+    setTimeout(() => emit({ event: 'memory', revision, ...memory() }), 20)
   },
 )
