@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type HttpServerOptions, type Logger, type RunningHttpServer, startHttpServer } from '@switchyard/http-server'
-import { CounterBook } from '@switchyard/policy'
+import { ALONE, CounterBook } from '@switchyard/policy'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
@@ -105,7 +105,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
   let exchange: CounterExchange | undefined
   const limiter = new Limiter({
     book,
-    pods: () => exchange?.pods() ?? 1,
+    sharing: () => exchange?.sharing() ?? ALONE,
     onAlert: (alert) => {
       metrics.recordBudgetAlert(alert.budget.name, alert.thresholdPct)
       deps.log.warn(

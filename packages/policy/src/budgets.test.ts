@@ -55,17 +55,17 @@ describe('budgets', () => {
     const fresh = budget({ spentMicroUsd: 0, limitMicroUsd: 900 })
     const admitted: number[] = []
     for (let i = 0; i < 10; i++) {
-      const decision = checkBudgets([fresh], book, 100, NOV_15, 3)
+      const decision = checkBudgets([fresh], book, 100, NOV_15, { pods: 3, graceMs: 0 })
       if (decision.kind !== 'allow') break
       reserve(decision.checks, book, 100)
       admitted.push(i)
     }
     // 900 left among three pods: 300 each until this pod's counts are sent.
     expect(admitted).toHaveLength(3)
-    expect(checkBudgets([fresh], book, 100, NOV_15, 3).kind).toBe('contended')
-    book.takeChanged()
+    expect(checkBudgets([fresh], book, 100, NOV_15, { pods: 3, graceMs: 0 }).kind).toBe('contended')
+    book.takeChanged(NOV_15)
     // Sent: 600 left among three pods, 200 each.
-    expect(checkBudgets([fresh], book, 100, NOV_15, 3).kind).toBe('allow')
+    expect(checkBudgets([fresh], book, 100, NOV_15, { pods: 3, graceMs: 0 }).kind).toBe('allow')
   })
 
   it('prices the worst case at the dearest deployment, rounding up', () => {

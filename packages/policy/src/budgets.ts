@@ -1,7 +1,7 @@
 import type { ModelPrice, SnapshotBudget } from '@switchyard/contracts'
 import { budgetWindowStart } from './budget-window.ts'
 import type { CounterBook } from './counter-book.ts'
-import { withinShare } from './rate-limits.ts'
+import { ALONE, type Sharing, withinShare } from './rate-limits.ts'
 
 export const budgetCounterKey = (budgetId: string) => `budget:${budgetId}`
 
@@ -71,15 +71,15 @@ export function checkBudgets(
   book: CounterBook,
   reservationMicroUsd: number,
   nowMs: number,
-  pods = 1,
+  sharing: Sharing = ALONE,
 ): BudgetDecision {
   const checks: BudgetCheck[] = []
   for (const budget of budgets) {
     const span = budgetWindowAt(budget, nowMs)
     const check = { budget, span, spentMicroUsd: budgetSpent(budget, book, span) }
     if (check.spentMicroUsd + reservationMicroUsd > budget.limitMicroUsd) return { kind: 'exceeded', budget, check }
-    const unsent = book.unsent(budgetCounterKey(budget.id), span.startMs)
-    if (!withinShare(budget.limitMicroUsd, check.spentMicroUsd, unsent, reservationMicroUsd, pods)) {
+    const unsent = book.unsent(budgetCounterKey(budget.id), span.startMs, nowMs, sharing.graceMs)
+    if (!withinShare(budget.limitMicroUsd, check.spentMicroUsd, unsent, reservationMicroUsd, sharing.pods)) {
       return { kind: 'contended', budget, check }
     }
     checks.push(check)

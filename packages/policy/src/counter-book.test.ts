@@ -44,6 +44,16 @@ describe('CounterBook', () => {
     expect(restarted.size).toBe(0)
   })
 
+  it('takes what it sent as known to peers only once the grace period has passed', () => {
+    const book = new CounterBook('pod-a#1')
+    book.add('k', 0, 60_000, 4)
+    book.takeChanged(1_000)
+    book.add('k', 0, 60_000, 2)
+    expect(book.unsent('k', 0, 1_100, 300)).toBe(6)
+    expect(book.unsent('k', 0, 1_300, 300)).toBe(2)
+    expect(book.unsent('k', 0, 1_300, 0)).toBe(2)
+  })
+
   it('never lets a peer change its own origin’s count', () => {
     const a = new CounterBook('pod-a#1')
     a.add('k', 0, 10, 2)

@@ -27,8 +27,8 @@ export class CounterBook {
   readonly origin: string
   readonly #windows = new Map<string, WindowCounts>()
   readonly #changed = new Set<string>()
-  /** This pod's net count per slot when it last sent it: what its peers may already know. */
-  readonly #sent = new Map<string, number>()
+  /** This pod's net count per slot each time it sent it, oldest first, with when. */
+  readonly #sent = new Map<string, Array<{ readonly atMs: number; readonly value: number }>>()
 
   constructor(origin: string) {
     this.origin = origin
@@ -53,13 +53,17 @@ export class CounterBook {
   }
 
   /**
-   * What this pod counted in a window since it last sent its counts: the part its peers cannot
-   * know yet, which admission keeps to a fair share of what is left.
+   * What this pod counted in a window that its peers may not know yet: everything since the last
+   * send at least `graceMs` old (a message needs time to reach them, longer on a loaded pod).
+   * Admission keeps it to a fair share of what is left.
    */
-  unsent(counterKey: string, windowStartMs: number): number {
+  unsent(counterKey: string, windowStartMs: number, nowMs: number, graceMs: number): number {
     const id = slot(counterKey, windowStartMs)
     const own = this.#windows.get(id)?.origins.get(this.origin)
-    return own === undefined ? 0 : own.added - own.removed - (this.#sent.get(id) ?? 0)
+    if (own === undefined) return 0
+    let known = 0
+    for (const sent of this.#sent.get(id) ?? []) if (sent.atMs <= nowMs - graceMs) known = sent.value
+    return own.added - own.removed - known
   }
 
   /** Takes in what peers sent (or what this pod sent before a restart, relayed by them). */
@@ -76,15 +80,19 @@ export class CounterBook {
     }
   }
 
-  /** This pod's entries that changed since the last call: what the next message carries. */
-  takeChanged(): CounterDeltaEntry[] {
+  /** This pod's entries that changed since the last call: what the next message carries, sent at `nowMs`. */
+  takeChanged(nowMs = 0): CounterDeltaEntry[] {
     const entries: CounterDeltaEntry[] = []
     for (const id of this.#changed) {
       const counts = this.#windows.get(id)
       const own = counts?.origins.get(this.origin)
       if (counts && own) {
         entries.push(entryOf(counts, this.origin, own))
-        this.#sent.set(id, own.added - own.removed)
+        const history = this.#sent.get(id) ?? []
+        history.push({ atMs: nowMs, value: own.added - own.removed })
+        // A handful of sends covers any grace period worth having.
+        if (history.length > 16) history.shift()
+        this.#sent.set(id, history)
       }
     }
     this.#changed.clear()

@@ -13,6 +13,7 @@ export {
 } from './budgets.ts'
 export { CounterBook } from './counter-book.ts'
 export {
+  ALONE,
   checkRateLimits,
   countRequest,
   type LimitCost,
@@ -22,6 +23,7 @@ export {
   limitCounterKey,
   MINUTE_MS,
   SHARE_RETRY_MS,
+  type Sharing,
   settleTokens,
   slidingCount,
   withinShare,

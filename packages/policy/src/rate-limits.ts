@@ -77,20 +77,28 @@ export function withinShare(limit: number, used: number, unsent: number, wanted:
   return unsent + wanted <= Math.max(wanted, (limit - (used - unsent)) / pods)
 }
 
+/** Who shares the counts: how many pods (this one included), and how long a sent count takes to be known. */
+export interface Sharing {
+  readonly pods: number
+  readonly graceMs: number
+}
+
+export const ALONE: Sharing = { pods: 1, graceMs: 0 }
+
 /** How soon a pod refused its share may try again: its peers will have sent their counts by then. */
 export const SHARE_RETRY_MS = 1_000
 
 /**
  * Decides a request against every limit that applies to it, most constraining first. Pure: the
  * book holds what this pod and its peers counted; nothing is counted here (see `countRequest`).
- * `pods` is how many pods share the counts (this one included).
+ * `sharing` says how many pods share the counts and how soon what this pod sent is known.
  */
 export function checkRateLimits(
   limits: readonly SnapshotRateLimit[],
   book: CounterBook,
   cost: LimitCost,
   nowMs: number,
-  pods = 1,
+  sharing: Sharing = ALONE,
 ): LimitDecision {
   const standings: LimitStanding[] = []
   let denial: Extract<LimitDecision, { kind: 'deny' }> | undefined
@@ -111,7 +119,10 @@ export function checkRateLimits(
         if (denial === undefined || retryAfterMs > denial.retryAfterMs) {
           denial = { kind: 'deny', limit, limitKind: kind, reason: 'limit', retryAfterMs, standings }
         }
-      } else if (!withinShare(max, used, book.unsent(key, windowOf(nowMs)), wanted, pods) && denial === undefined) {
+      } else if (
+        denial === undefined &&
+        !withinShare(max, used, book.unsent(key, windowOf(nowMs), nowMs, sharing.graceMs), wanted, sharing.pods)
+      ) {
         denial = { kind: 'deny', limit, limitKind: kind, reason: 'share', retryAfterMs: SHARE_RETRY_MS, standings }
       }
     }

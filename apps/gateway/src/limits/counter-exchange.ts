@@ -5,7 +5,7 @@ import {
   type CounterDeltaEntry,
 } from '@switchyard/contracts'
 import type { Logger } from '@switchyard/http-server'
-import type { CounterBook } from '@switchyard/policy'
+import type { CounterBook, Sharing } from '@switchyard/policy'
 
 /** What the exchange needs of the bus: fire-and-forget broadcast and a subscription. */
 export interface CounterTransport {
@@ -42,7 +42,6 @@ export class CounterExchange {
   readonly #now: () => number
   #timers: NodeJS.Timeout[] = []
   #subscription: AsyncIterableIterator<CounterDelta> | undefined
-  #receiving: Promise<void> | undefined
   #stats = { messagesSent: 0, messagesReceived: 0, sendFailures: 0 }
   /** When each peer origin was last heard from. */
   readonly #peersHeard = new Map<string, number>()
@@ -64,10 +63,10 @@ export class CounterExchange {
   start(): void {
     const subscription = this.#transport.subscribeCounters()
     this.#subscription = subscription
-    this.#receiving = this.#receive(subscription)
+    void this.#receive(subscription)
     // Say hello at once, so peers count this pod before its first checkpoint.
     this.#send([], true)
-    const sync = setInterval(() => this.#send(this.#book.takeChanged()), this.#settings.syncIntervalMs)
+    const sync = setInterval(() => this.#send(this.#book.takeChanged(this.#now())), this.#settings.syncIntervalMs)
     const checkpoint = setInterval(() => {
       this.#book.prune(this.#now())
       // Sent even when empty: it is also how peers know this pod is alive.
@@ -92,6 +91,14 @@ export class CounterExchange {
     return live
   }
 
+  /**
+   * For admission: the live pods, and how long after a send this pod's counts are taken as known
+   * to them (three sync intervals: delivery plus a loaded peer's event-loop delay).
+   */
+  sharing(): Sharing {
+    return { pods: this.pods(), graceMs: 3 * this.#settings.syncIntervalMs }
+  }
+
   stats(): CounterExchangeStats {
     return { ...this.#stats }
   }
@@ -100,9 +107,9 @@ export class CounterExchange {
   async stop(): Promise<void> {
     for (const timer of this.#timers) clearInterval(timer)
     this.#timers = []
-    this.#send(this.#book.takeChanged())
-    await this.#subscription?.return?.()
-    await this.#receiving
+    this.#send(this.#book.takeChanged(this.#now()))
+    // Ends the subscription; the receive loop finishes on its own when the bus closes.
+    void this.#subscription?.return?.()
   }
 
   #send(entries: readonly CounterDeltaEntry[], evenIfEmpty = false): void {

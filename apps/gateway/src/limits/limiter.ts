@@ -1,6 +1,8 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { SnapshotBudget, SnapshotRateLimit, TokenUsage } from '@switchyard/contracts'
 import { HttpError } from '@switchyard/http-server'
 import {
+  ALONE,
   type BudgetCheck,
   budgetCounterKey,
   budgetSpent,
@@ -13,6 +15,7 @@ import {
   type LimitStanding,
   reserve,
   SHARE_RETRY_MS,
+  type Sharing,
   settleTokens,
   worstCaseCostMicroUsd,
 } from '@switchyard/policy'
@@ -52,12 +55,26 @@ export interface LimitTicket {
 
 export class RateLimitedError extends HttpError {
   override readonly name = 'RateLimitedError'
+  /**
+   * True when nothing is spent yet but this pod used its share of what is left until its peers
+   * know its counts: waiting a sync interval or two may let the request through.
+   */
+  readonly isShareSpent: boolean
+
+  constructor(...args: [...ConstructorParameters<typeof HttpError>, isShareSpent?: boolean]) {
+    const [status, type, message, details, isShareSpent] = args
+    super(status, type, message, details)
+    this.isShareSpent = isShareSpent ?? false
+  }
 }
 
 export interface LimiterOptions {
   readonly book: CounterBook
-  /** How many pods share the counts, this one included (from the counter exchange); default 1. */
-  readonly pods?: () => number
+  /**
+   * How many pods share the counts (this one included), and how long after a send its counts
+   * are taken as known to them: from the counter exchange; default this pod alone.
+   */
+  readonly sharing?: () => Sharing
   readonly onAlert?: (alert: BudgetAlert) => void
 }
 
@@ -71,13 +88,35 @@ const NO_HEADERS: Readonly<Record<string, string>> = {}
  */
 export class Limiter {
   readonly #book: CounterBook
-  readonly #pods: () => number
+  readonly #sharing: () => Sharing
   readonly #onAlert: (alert: BudgetAlert) => void
 
   constructor(options: LimiterOptions) {
     this.#book = options.book
-    this.#pods = options.pods ?? (() => 1)
+    this.#sharing = options.sharing ?? (() => ALONE)
     this.#onAlert = options.onAlert ?? (() => {})
+  }
+
+  /**
+   * Admits a request, waiting a little when this pod has used its share of what is left (a few
+   * sync intervals at most, while its peers learn its counts) rather than refusing at once.
+   */
+  async admitWaiting(
+    policy: RuntimePolicy,
+    key: RuntimeKey,
+    model: RuntimeModel,
+    size: RequestSize,
+    now: () => number,
+  ): Promise<LimitTicket> {
+    const deadline = now() + this.#sharing().graceMs + SHARE_POLL_MS
+    for (;;) {
+      try {
+        return this.admit(policy, key, model, size, now())
+      } catch (error) {
+        if (!(error instanceof RateLimitedError && error.isShareSpent) || now() >= deadline) throw error
+        await delay(SHARE_POLL_MS)
+      }
+    }
   }
 
   admit(policy: RuntimePolicy, key: RuntimeKey, model: RuntimeModel, size: RequestSize, nowMs: number): LimitTicket {
@@ -85,10 +124,12 @@ export class Limiter {
     const budgets = applicable(policy.budgets, budgetScopesOf(key))
     if (limits.length === 0 && budgets.length === 0) return freeTicket(model)
 
-    const pods = this.#pods()
+    const pods = this.#sharing()
     const cost: LimitCost = { requests: 1, tokens: size.inputTokens + size.maxOutputTokens }
     const decision = checkRateLimits(limits, this.#book, cost, nowMs, pods)
-    if (decision.kind === 'deny') throw rateLimited(decision.limit, decision.limitKind, decision.retryAfterMs)
+    if (decision.kind === 'deny') {
+      throw rateLimited(decision.limit, decision.limitKind, decision.retryAfterMs, decision.reason === 'share')
+    }
 
     let served = model
     let downgradedFrom: string | null = null
@@ -189,17 +230,26 @@ function downgradeFor(
   return target
 }
 
+/** How often a request waiting for its pod's share looks again. */
+const SHARE_POLL_MS = 25
+
 const PERIOD = { daily: 'day', weekly: 'week', monthly: 'month' } as const
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1_000))
 
-function rateLimited(limit: SnapshotRateLimit, kind: 'requests' | 'tokens', retryAfterMs: number): RateLimitedError {
+function rateLimited(
+  limit: SnapshotRateLimit,
+  kind: 'requests' | 'tokens',
+  retryAfterMs: number,
+  isShareSpent: boolean,
+): RateLimitedError {
   const max = kind === 'requests' ? limit.requestsPerMinute : limit.tokensPerMinute
   return new RateLimitedError(
     429,
     'rate_limit_error',
     `Rate limit ${limit.name} reached: ${max} ${kind} per minute for this ${limit.scope.kind}. Retry after ${seconds(retryAfterMs)} s.`,
     { code: 'rate_limit_exceeded', headers: { 'retry-after': String(seconds(retryAfterMs)) } },
+    isShareSpent,
   )
 }
 
@@ -219,6 +269,7 @@ function budgetContended(budget: SnapshotBudget): RateLimitedError {
     'insufficient_quota',
     `Budget ${budget.name} is nearly spent and other gateway pods are spending it too; retry in a moment.`,
     { code: 'budget_contended', headers: { 'retry-after': String(seconds(SHARE_RETRY_MS)) } },
+    true,
   )
 }
 

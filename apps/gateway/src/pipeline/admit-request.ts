@@ -56,7 +56,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   const limits =
     deps.limiter === undefined || sizeOf === undefined
       ? unlimited(model)
-      : deps.limiter.admit(policy, key, model, sizeOf(body), deps.now())
+      : await deps.limiter.admitWaiting(policy, key, model, sizeOf(body), deps.now)
   return { requestId, policy, key, body, model: limits.model, limits }
 }
 
