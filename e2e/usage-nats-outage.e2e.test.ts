@@ -254,6 +254,9 @@ describe('usage survives a NATS outage under load', () => {
     for (const usage of seen.values()) expectedCost += BigInt(expectedCostMicroUsd(usage))
     const requests = await readClickHouseUsageTotals(chdbPath, DATABASE, "kind = 'request'")
     const attempts = await readClickHouseUsageTotals(chdbPath, DATABASE, "kind = 'attempt'")
+    console.info(
+      `ClickHouse: ${requests.rawRows + attempts.rawRows} rows stored for ${2 * seen.size} events (re-deliveries collapse at read)`,
+    )
     expect(requests.final).toEqual({ events: seen.size, costMicroUsd: expectedCost })
     expect(requests.byId).toEqual({ events: seen.size, costMicroUsd: expectedCost })
     // Each request answered on its first attempt, which carries the same cost.
