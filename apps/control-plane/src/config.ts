@@ -43,6 +43,8 @@ export const ControlPlaneConfig = z
     SWITCHYARD_USAGE_RAW_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
     /** Days the hourly rollup is kept; unset: for ever. */
     SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+    /** How often budgets' starting spend is re-read from ClickHouse and republished to the pods. */
+    SWITCHYARD_BUDGET_REFRESH_MS: z.coerce.number().int().positive().default(600_000),
     SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -56,6 +56,7 @@ const controlPlane = await startControlPlane({
           database: config.SWITCHYARD_CLICKHOUSE_DATABASE,
           rawRetentionDays: config.SWITCHYARD_USAGE_RAW_RETENTION_DAYS,
           rollupRetentionDays: config.SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS,
+          budgetRefreshMs: config.SWITCHYARD_BUDGET_REFRESH_MS,
         },
 })
 onShutdownSignal(async () => {

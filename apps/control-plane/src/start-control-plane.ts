@@ -2,12 +2,13 @@ import type { ConfigFile } from '@switchyard/contracts'
 import type { DatabaseHandle } from '@switchyard/db'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { loadPricingCatalog } from '@switchyard/pricing'
-import { applyUsageRetention, type ClickHouseHandle, migrateUsageStore } from '@switchyard/usage-store'
+import { applyUsageRetention, type ClickHouseHandle, migrateUsageStore, querySpend } from '@switchyard/usage-store'
 import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
 import { SnapshotPublisher } from './publish/snapshot-publisher.ts'
 import { UsageReports } from './reports/usage-reports.ts'
+import type { SpendSource } from './snapshot/budget-baselines.ts'
 import {
   type PublishedSnapshot,
   publishKeyOverlay,
@@ -48,6 +49,8 @@ export interface UsageStoreSettings {
   readonly rawRetentionDays?: number | undefined
   /** Days the hourly rollup is kept; undefined: for ever. */
   readonly rollupRetentionDays?: number | undefined
+  /** How often a policy snapshot is republished so budgets' starting spend moves on (default 10 min). */
+  readonly budgetRefreshMs?: number | undefined
 }
 
 export interface RunningControlPlane {
@@ -71,17 +74,26 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     for (const warning of warnings) deps.log.warn({ path: warning.path }, warning.message)
     deps.log.info(applied, 'config applied')
   }
-  const reports = deps.usageStore === undefined ? undefined : await openUsageReports(deps, deps.usageStore)
-  const first = await publishSnapshot(deps.database.db, deps.bus, now)
+  const store = deps.usageStore
+  const reports = store === undefined ? undefined : await openUsageReports(deps, store)
+  // Budgets start from the spend the usage store holds for their window.
+  const spend: SpendSource | undefined =
+    store === undefined ? undefined : { spend: (query) => querySpend(store.clickhouse.client, store.database, query) }
+  const first = await publishSnapshot(deps.database.db, deps.bus, now, spend)
   deps.log.info(first, 'policy snapshot published')
   const publisher = new SnapshotPublisher({
-    publish: () => publishSnapshot(deps.database.db, deps.bus, now),
+    publish: () => publishSnapshot(deps.database.db, deps.bus, now, spend),
     publishKeys: () => publishKeyOverlay(deps.database.db, deps.bus, now, deps.maxOverlayKeys ?? 5_000),
     log: deps.log,
     ...(deps.publishDebounceMs === undefined ? {} : { debounceMs: deps.publishDebounceMs }),
     ...(deps.publishMaxDelayMs === undefined ? {} : { maxDelayMs: deps.publishMaxDelayMs }),
   })
   const lastPublished = () => publisher.last ?? first
+  const baselineRefresh =
+    spend === undefined
+      ? undefined
+      : setInterval(() => publisher.schedule('policy'), store?.budgetRefreshMs ?? 10 * 60_000)
+  baselineRefresh?.unref()
   const server = await startHttpServer(
     createControlPlaneApp({
       database: deps.database,
@@ -110,6 +122,7 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     },
     flushPublishes: () => publisher.flush(),
     async stop(drainTimeoutMs) {
+      clearInterval(baselineRefresh)
       await server.close(drainTimeoutMs)
       await publisher.flush()
       await publisher.stop()

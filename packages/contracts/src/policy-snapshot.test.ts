@@ -95,6 +95,7 @@ function snapshot() {
         limitMicroUsd: 25_000_000,
         spentMicroUsd: 1_250_000,
         windowStartsAt: '2026-01-01T00:00:00Z',
+        spentThrough: '2026-01-15T00:00:00Z',
         onExceed: { action: 'downgrade', modelId: 'model_1' },
         alertThresholdsPct: [50, 80, 100],
       },

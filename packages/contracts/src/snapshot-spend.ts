@@ -14,8 +14,10 @@ export const SnapshotOnExceed = z.discriminatedUnion('action', [
 export type SnapshotOnExceed = z.infer<typeof SnapshotOnExceed>
 
 /**
- * A budget with the spend already counted in the current window when the snapshot was compiled;
- * pods add what they count since. All money is integer micro-USD.
+ * A budget with the spend the control plane read from the usage store for the current window:
+ * `spentMicroUsd` is everything from `windowStartsAt` up to `spentThrough` (an hour boundary an
+ * hour or more in the past, so late events have been ingested); pods add what they count from
+ * `spentThrough` on, in hourly buckets. All money is integer micro-USD.
  */
 export const SnapshotBudget = z.strictObject({
   id: SnapshotId,
@@ -26,6 +28,8 @@ export const SnapshotBudget = z.strictObject({
   limitMicroUsd: MicroUsd,
   spentMicroUsd: MicroUsd,
   windowStartsAt: z.iso.datetime({ offset: true }),
+  /** Up to when `spentMicroUsd` counts; equal to `windowStartsAt` when no usage store is read. */
+  spentThrough: z.iso.datetime({ offset: true }),
   onExceed: SnapshotOnExceed,
   alertThresholdsPct: AlertThresholdsPct,
 })

@@ -1,6 +1,14 @@
 import type { SnapshotBudget } from '@switchyard/contracts'
 import { describe, expect, it } from 'vitest'
-import { budgetWindowAt, checkBudgets, crossedThresholds, reserve, worstCaseCostMicroUsd } from './budgets.ts'
+import {
+  budgetCounterKey,
+  budgetSpent,
+  budgetWindowAt,
+  checkBudgets,
+  crossedThresholds,
+  reserve,
+  worstCaseCostMicroUsd,
+} from './budgets.ts'
 import { CounterBook } from './counter-book.ts'
 
 const budget = (override: Partial<SnapshotBudget> = {}): SnapshotBudget => ({
@@ -12,6 +20,7 @@ const budget = (override: Partial<SnapshotBudget> = {}): SnapshotBudget => ({
   limitMicroUsd: 1_000_000,
   spentMicroUsd: 250_000,
   windowStartsAt: '2026-10-31T23:00:00.000Z',
+  spentThrough: '2026-11-15T00:00:00.000Z',
   onExceed: { action: 'reject' },
   alertThresholdsPct: [50, 80, 100],
   ...override,
@@ -42,6 +51,19 @@ describe('budgets', () => {
       check: { spentMicroUsd: 950_000 },
     })
     expect(checkBudgets([budget()], book, 50_000, NOV_15).kind).toBe('allow')
+  })
+
+  it('adds the pods’ hourly counts from the baseline’s watermark on, and none from before it', () => {
+    const book = new CounterBook('pod#1')
+    const span = budgetWindowAt(budget(), NOV_15)
+    const key = budgetCounterKey('b1', span.startMs)
+    // Counted before the watermark (already in the baseline), and after it.
+    book.add(key, Date.parse('2026-11-14T23:00:00Z'), span.endMs, 999)
+    book.add(key, Date.parse('2026-11-15T00:00:00Z'), span.endMs, 10)
+    book.add(key, Date.parse('2026-11-15T12:00:00Z'), span.endMs, 5)
+    expect(budgetSpent(budget(), book, span, NOV_15)).toBe(250_000 + 10 + 5)
+    // Without a baseline (a window the snapshot did not reach) every bucket counts.
+    expect(budgetSpent(budget({ windowStartsAt: '2026-10-01T00:00:00Z' }), book, span, NOV_15)).toBe(999 + 10 + 5)
   })
 
   it('does not carry the baseline into a window the snapshot has not reached', () => {

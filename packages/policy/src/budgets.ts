@@ -3,7 +3,15 @@ import { budgetWindowStart } from './budget-window.ts'
 import type { CounterBook } from './counter-book.ts'
 import { ALONE, type Sharing, withinShare } from './rate-limits.ts'
 
-export const budgetCounterKey = (budgetId: string) => `budget:${budgetId}`
+/** A budget window's spend counter; its buckets are the hours of the window (the first may start mid-hour). */
+export const budgetCounterKey = (budgetId: string, windowStartMs: number) => `budget:${budgetId}:${windowStartMs}`
+
+export const HOUR_MS = 3_600_000
+
+const floorHour = (ms: number) => Math.floor(ms / HOUR_MS) * HOUR_MS
+
+/** The bucket spend at `nowMs` goes into: its hour, or the window's start within the window's first hour. */
+export const budgetBucketAt = (span: BudgetWindowSpan, nowMs: number) => Math.max(span.startMs, floorHour(nowMs))
 
 /** The window a budget is in at `nowMs`: [start, end). */
 export interface BudgetWindowSpan {
@@ -23,13 +31,20 @@ export function budgetWindowAt(budget: SnapshotBudget, nowMs: number): BudgetWin
 }
 
 /**
- * What the budget has spent in the window: the control plane's baseline when the snapshot was
- * compiled in this same window, plus what every pod counted since. A window the snapshot has not
- * reached yet starts at zero.
+ * What the budget has spent in the window: the control plane's baseline (spend up to
+ * `spentThrough`) when the snapshot was compiled in this same window, plus the hourly buckets
+ * every pod counted from then on. A window the snapshot has not reached yet starts at zero.
  */
-export function budgetSpent(budget: SnapshotBudget, book: CounterBook, span: BudgetWindowSpan): number {
-  const baseline = Date.parse(budget.windowStartsAt) === span.startMs ? budget.spentMicroUsd : 0
-  return baseline + book.value(budgetCounterKey(budget.id), span.startMs)
+export function budgetSpent(budget: SnapshotBudget, book: CounterBook, span: BudgetWindowSpan, nowMs: number): number {
+  const isBaselineWindow = Date.parse(budget.windowStartsAt) === span.startMs
+  const baseline = isBaselineWindow ? budget.spentMicroUsd : 0
+  const countedFrom = isBaselineWindow ? Math.max(span.startMs, Date.parse(budget.spentThrough)) : span.startMs
+  const key = budgetCounterKey(budget.id, span.startMs)
+  let counted = 0
+  for (let bucket = budgetBucketAt(span, countedFrom); bucket <= nowMs; bucket = floorHour(bucket) + HOUR_MS) {
+    counted += book.value(key, bucket)
+  }
+  return baseline + counted
 }
 
 /** What a request may cost at most, in micro-USD: its input and its most output at the dearest deployment's prices. */
@@ -51,6 +66,8 @@ export function worstCaseCostMicroUsd(
 export interface BudgetCheck {
   readonly budget: SnapshotBudget
   readonly span: BudgetWindowSpan
+  /** The hourly bucket this request's reservation and spend go into. */
+  readonly bucketMs: number
   readonly spentMicroUsd: number
 }
 
@@ -76,9 +93,10 @@ export function checkBudgets(
   const checks: BudgetCheck[] = []
   for (const budget of budgets) {
     const span = budgetWindowAt(budget, nowMs)
-    const check = { budget, span, spentMicroUsd: budgetSpent(budget, book, span) }
+    const bucketMs = budgetBucketAt(span, nowMs)
+    const check = { budget, span, bucketMs, spentMicroUsd: budgetSpent(budget, book, span, nowMs) }
     if (check.spentMicroUsd + reservationMicroUsd > budget.limitMicroUsd) return { kind: 'exceeded', budget, check }
-    const unsent = book.unsent(budgetCounterKey(budget.id), span.startMs, nowMs, sharing.graceMs)
+    const unsent = book.unsent(budgetCounterKey(budget.id, span.startMs), bucketMs, nowMs, sharing.graceMs)
     if (!withinShare(budget.limitMicroUsd, check.spentMicroUsd, unsent, reservationMicroUsd, sharing.pods)) {
       return { kind: 'contended', budget, check }
     }
@@ -87,10 +105,10 @@ export function checkBudgets(
   return { kind: 'allow', checks }
 }
 
-/** Counts a reservation against each budget's current window. */
+/** Counts an amount (a reservation, or its settlement) in each budget's bucket of the request. */
 export function reserve(checks: readonly BudgetCheck[], book: CounterBook, amountMicroUsd: number): void {
-  for (const { budget, span } of checks) {
-    book.add(budgetCounterKey(budget.id), span.startMs, span.endMs, amountMicroUsd)
+  for (const { budget, span, bucketMs } of checks) {
+    book.add(budgetCounterKey(budget.id, span.startMs), bucketMs, span.endMs, amountMicroUsd)
   }
 }
 

@@ -3,11 +3,13 @@ export {
   type BudgetCheck,
   type BudgetDecision,
   type BudgetWindowSpan,
+  budgetBucketAt,
   budgetCounterKey,
   budgetSpent,
   budgetWindowAt,
   checkBudgets,
   crossedThresholds,
+  HOUR_MS,
   reserve,
   worstCaseCostMicroUsd,
 } from './budgets.ts'

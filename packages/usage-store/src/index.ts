@@ -10,6 +10,7 @@ export {
   type HiddenCostRow,
   queryDailySpend,
   queryHiddenCosts,
+  querySpend,
   queryTokenMix,
   queryUsage,
   type SpendScope,

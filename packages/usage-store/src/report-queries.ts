@@ -344,3 +344,34 @@ export async function queryDailySpend(
   const rows = await result.json<{ day: string; costMicroUsd: string }>()
   return rows.map((row) => ({ day: row.day, costMicroUsd: exactInteger(row.costMicroUsd) }))
 }
+
+/**
+ * Everything a budget scope spent in `[from, to)` (attempt costs, which include every retry and
+ * fallback), exactly: raw events deduplicated with FINAL, so any boundary works, hour-aligned or
+ * not. What a budget's starting spend in a policy snapshot is read from.
+ */
+export async function querySpend(
+  client: ClickHouseClient,
+  database: string,
+  query: { readonly orgId: string; readonly scope: SpendScope; readonly from: Date; readonly to: Date },
+): Promise<number> {
+  const params: Record<string, unknown> = { orgId: query.orgId, from: chTime(query.from), to: chTime(query.to) }
+  let scopeSql: string
+  if (query.scope.kind === 'tag') {
+    params.tagName = query.scope.name
+    params.tagValue = query.scope.value
+    scopeSql = 'tags[{tagName:String}] = {tagValue:String}'
+  } else {
+    params.scopeId = query.scope.id
+    scopeSql = `${SPEND_SCOPE_COLUMNS[query.scope.kind]} = {scopeId:String}`
+  }
+  const result = await client.query({
+    query: `SELECT toString(sum(cost_micro_usd)) AS spent FROM ${database}.usage_events FINAL
+      WHERE org_id = {orgId:String} AND kind = 'attempt' AND ${scopeSql}
+        AND occurred_at >= {from:DateTime('UTC')} AND occurred_at < {to:DateTime('UTC')}`,
+    query_params: params,
+    format: 'JSONEachRow',
+  })
+  const [row] = await result.json<{ spent: string }>()
+  return exactInteger(row?.spent ?? '0')
+}

@@ -83,6 +83,7 @@ const state: PolicyState = {
   budgets: [
     {
       id: 'budget_paris',
+      orgId: 'org_a',
       name: 'search-weekly',
       scope: { kind: 'team', id: 'team_a' },
       window: 'weekly',
@@ -93,6 +94,7 @@ const state: PolicyState = {
     },
     {
       id: 'budget_tag',
+      orgId: 'org_a',
       name: 'ml-monthly',
       scope: { kind: 'tag', name: 'costCenter', value: 'ml' },
       window: 'monthly',
@@ -172,6 +174,27 @@ describe('compileSnapshot', () => {
     )
     expect(whole.rateLimits.map((limit) => limit.id)).toContain('rl_model')
     expect(whole.budgets[0]?.onExceed).toEqual({ action: 'downgrade', modelId: 'model_small' })
+  })
+
+  it('takes a budget’s starting spend from its baseline, only for the window it was read in', () => {
+    const baselines = new Map([
+      ['budget_tag', { spentMicroUsd: 7_000_000, spentThrough: new Date('2026-03-15T10:00:00Z') }],
+    ])
+    const snapshot = compileSnapshot({ ...state, budgetBaselines: baselines }, 5, new Date('2026-03-15T12:00:00Z'))
+    const tagged = snapshot.budgets.find((budget) => budget.id === 'budget_tag')
+    expect(tagged).toMatchObject({
+      spentMicroUsd: 7_000_000,
+      windowStartsAt: '2026-03-01T00:00:00.000Z',
+      spentThrough: '2026-03-15T10:00:00.000Z',
+    })
+    const other = snapshot.budgets.find((budget) => budget.id === 'budget_paris')
+    expect(other).toMatchObject({ spentMicroUsd: 0, spentThrough: other?.windowStartsAt })
+    // Compiled in April, a March baseline does not apply.
+    const april = compileSnapshot({ ...state, budgetBaselines: baselines }, 6, new Date('2026-04-02T12:00:00Z'))
+    expect(april.budgets.find((budget) => budget.id === 'budget_tag')).toMatchObject({
+      spentMicroUsd: 0,
+      spentThrough: '2026-04-01T00:00:00.000Z',
+    })
   })
 
   it('refuses a budget whose scope names a team that is not there', () => {

@@ -76,6 +76,7 @@ export interface PolicyState {
   }>
   readonly budgets: ReadonlyArray<{
     id: string
+    orgId: string
     name: string
     scope: BudgetScope
     window: BudgetWindow
@@ -84,6 +85,11 @@ export interface PolicyState {
     alertThresholdsPct: number[]
     onExceed: SnapshotOnExceed
   }>
+  /**
+   * Each budget's spend in its current window up to `spentThrough`, read from the usage store;
+   * a budget without one starts from zero at its window's start.
+   */
+  readonly budgetBaselines?: ReadonlyMap<string, { readonly spentMicroUsd: number; readonly spentThrough: Date }>
 }
 
 /** Code-unit order, not locale order, so equal states compile to equal bytes on any machine. */
@@ -128,12 +134,19 @@ export function compileSnapshot(state: PolicyState, revision: number, generatedA
         ...(tokensPerMinute === null ? {} : { tokensPerMinute }),
       })),
     budgets: byId(state.budgets).map((budget) =>
-      compileBudget(unservedDowngradeRejects(budget, unserved), generatedAt),
+      compileBudget(unservedDowngradeRejects(budget, unserved), generatedAt, state.budgetBaselines?.get(budget.id)),
     ),
   })
 }
 
-function compileBudget(budget: PolicyState['budgets'][number], now: Date): SnapshotBudget {
+function compileBudget(
+  budget: PolicyState['budgets'][number],
+  now: Date,
+  baseline: { readonly spentMicroUsd: number; readonly spentThrough: Date } | undefined,
+): SnapshotBudget {
+  const windowStartsAt = budgetWindowStart(budget.window, budget.timeZone, now)
+  // A baseline read for an earlier window (the window turned since) does not apply.
+  const applies = baseline !== undefined && baseline.spentThrough.getTime() >= windowStartsAt.getTime()
   return {
     id: budget.id,
     name: budget.name,
@@ -141,8 +154,9 @@ function compileBudget(budget: PolicyState['budgets'][number], now: Date): Snaps
     window: budget.window,
     timeZone: budget.timeZone,
     limitMicroUsd: budget.limitMicroUsd,
-    spentMicroUsd: 0,
-    windowStartsAt: budgetWindowStart(budget.window, budget.timeZone, now).toISOString(),
+    spentMicroUsd: applies ? baseline.spentMicroUsd : 0,
+    windowStartsAt: windowStartsAt.toISOString(),
+    spentThrough: (applies ? baseline.spentThrough : windowStartsAt).toISOString(),
     onExceed: budget.onExceed,
     alertThresholdsPct: budget.alertThresholdsPct,
   }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { KEY_OVERLAY_SCHEMA_VERSION, KeyOverlay } from '@switchyard/contracts'
 import { apiKeys, type Database, snapshotRevisions } from '@switchyard/db'
 import { and, desc, eq, sql } from 'drizzle-orm'
+import { readBudgetBaselines, type SpendSource } from './budget-baselines.ts'
 import { compileKey, compileSnapshot } from './compile-snapshot.ts'
 import { parseKeyRow, readPolicyState } from './read-policy-state.ts'
 
@@ -23,11 +24,17 @@ export interface PublishedOverlay extends PublishedSnapshot {
 const sha256 = (body: Uint8Array) => createHash('sha256').update(body).digest('hex')
 
 /**
- * Reads the current state, compiles it under a fresh revision, records the revision with the
- * Postgres snapshot it was read at, and hands the bytes to the bus. Revisions come from a
+ * Reads the current state (and, given a spend source, each budget's spend so far this window),
+ * compiles it under a fresh revision, records the revision with the Postgres snapshot it was
+ * read at, and hands the bytes to the bus. Revisions come from a
  * Postgres sequence, so they only grow, across restarts and replicas alike.
  */
-export async function publishSnapshot(db: Database, sink: SnapshotSink, now: () => Date): Promise<PublishedSnapshot> {
+export async function publishSnapshot(
+  db: Database,
+  sink: SnapshotSink,
+  now: () => Date,
+  spend?: SpendSource,
+): Promise<PublishedSnapshot> {
   // One repeatable-read transaction: every table is read from the same point in time, and the
   // revision row is written with it.
   const published = await db.transaction(
@@ -39,7 +46,10 @@ export async function publishSnapshot(db: Database, sink: SnapshotSink, now: () 
       if (!reserved) throw new Error('no snapshot revision was returned')
       // The transaction's snapshot, taken at its first statement: what every read below sees.
       const readSnapshot = await currentSnapshot(tx)
-      const snapshot = compileSnapshot(await readPolicyState(tx), reserved.revision, now())
+      const state = await readPolicyState(tx)
+      const at = now()
+      const budgetBaselines = spend === undefined ? undefined : await readBudgetBaselines(state.budgets, spend, at)
+      const snapshot = compileSnapshot({ ...state, ...(budgetBaselines && { budgetBaselines }) }, reserved.revision, at)
       const body = new TextEncoder().encode(JSON.stringify(snapshot))
       const checksum = sha256(body)
       await tx

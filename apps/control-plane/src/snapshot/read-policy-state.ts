@@ -133,6 +133,7 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
     })),
     budgets: budgetRows.map((row) => ({
       id: row.id,
+      orgId: row.orgId,
       name: row.name,
       scope: parseColumn(BudgetScope, row.scope, `budgets ${row.id} scope`),
       window: parseColumn(BudgetWindow, row.window, `budgets ${row.id} window`),

@@ -81,6 +81,7 @@ const budget = (onExceed: PolicySnapshot['budgets'][number]['onExceed']) => ({
   limitMicroUsd: 90_000,
   spentMicroUsd: 40_000,
   windowStartsAt: '2026-11-15T00:00:00.000Z',
+  spentThrough: '2026-11-15T00:00:00.000Z',
   onExceed,
   alertThresholdsPct: [50, 80, 100],
 })

@@ -4,7 +4,6 @@ import { HttpError } from '@switchyard/http-server'
 import {
   ALONE,
   type BudgetCheck,
-  budgetCounterKey,
   budgetSpent,
   type CounterBook,
   checkBudgets,
@@ -175,9 +174,11 @@ export class Limiter {
 
   /** Swaps each budget's reservation for the real spend, and raises the alerts it crossed. */
   #settleBudgets(checks: readonly BudgetCheck[], reservation: number, spent: number): void {
-    for (const { budget, span } of checks) {
-      const before = budgetSpent(budget, this.#book, span) - reservation
-      this.#book.add(budgetCounterKey(budget.id), span.startMs, span.endMs, spent - reservation)
+    const nowMs = checks[0]?.bucketMs ?? 0
+    for (const check of checks) {
+      const { budget, span } = check
+      const before = budgetSpent(budget, this.#book, span, Math.max(nowMs, check.bucketMs)) - reservation
+      reserve([check], this.#book, spent - reservation)
       if (spent <= 0) continue
       for (const thresholdPct of crossedThresholds(budget, before, before + spent)) {
         this.#onAlert({ budget, thresholdPct, spentMicroUsd: before + spent })
