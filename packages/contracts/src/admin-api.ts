@@ -5,7 +5,14 @@ import { EntityName, ModelName } from './entity-name.ts'
 import { JwtAlgorithm, JwtClaimMapping, JwtKeySource } from './jwt-issuer.ts'
 import { ModelPrice } from './model-price.ts'
 import { ProviderTarget } from './provider-target.ts'
-import { FallbackCondition, RetryPolicy, RouteStrategy, RouteTimeouts, routePolicyShape } from './route-policy.ts'
+import {
+  FallbackCondition,
+  RetryPolicy,
+  RouteCache,
+  RouteStrategy,
+  RouteTimeouts,
+  routePolicyShape,
+} from './route-policy.ts'
 import { BudgetScope, RateLimitScope, Tags } from './scope.ts'
 import { SnapshotOnExceed } from './snapshot-spend.ts'
 import { KeyScope, KeyStatus } from './snapshot-tenancy.ts'
@@ -292,6 +299,7 @@ export const RouteUpdate = z
     retries: RetryPolicy,
     timeouts: RouteTimeouts,
     fallbackOn: z.array(FallbackCondition),
+    cache: RouteCache.nullable().describe('Null removes the cache'),
     fallbackModelIds: z.array(Id),
   })
   .partial()
@@ -302,6 +310,7 @@ function routeViewShape() {
     retries: RetryPolicy,
     timeouts: RouteTimeouts,
     fallbackOn: z.array(FallbackCondition),
+    cache: RouteCache.optional(),
   }
 }
 

@@ -145,11 +145,14 @@ export {
   UsageReportRow,
 } from './reports-api.ts'
 export {
+  CACHE_SCOPES,
+  CacheScope,
   DEFAULT_FALLBACK_ON,
   FALLBACK_CONDITIONS,
   FallbackCondition,
   RetryPolicy,
   ROUTE_STRATEGIES,
+  RouteCache,
   RouteStrategy,
   RouteTimeouts,
 } from './route-policy.ts'

@@ -50,6 +50,28 @@ export const RouteTimeouts = z.strictObject({
 })
 export type RouteTimeouts = z.infer<typeof RouteTimeouts>
 
+/** Whose requests may share a cached answer: the caller's team (default), its key alone, or its whole org. */
+export const CACHE_SCOPES = ['team', 'key', 'org'] as const
+export const CacheScope = z.enum(CACHE_SCOPES)
+export type CacheScope = z.infer<typeof CacheScope>
+
+/**
+ * The route's exact cache of whole answers. Present: requests may use it (`enabled` says whether
+ * they do unless they ask otherwise with `x-switchyard-cache`); absent: nothing on the route is
+ * cached, whatever a request asks.
+ */
+export const RouteCache = z.strictObject({
+  enabled: z
+    .boolean()
+    .default(true)
+    .describe('Cache every request of the route; false: only requests sending `x-switchyard-cache: on`'),
+  ttlSeconds: z.int().positive().max(604_800).default(300).describe('How long an answer is served from cache'),
+  scope: CacheScope.default('team').describe(
+    "Who shares an answer: `team` (the caller's team; a key without a team keeps its own), `key`, or `org`",
+  ),
+})
+export type RouteCache = z.infer<typeof RouteCache>
+
 export const DEFAULT_FALLBACK_ON: FallbackCondition[] = ['429', '5xx', 'timeout', 'connection_error']
 
 /** Route settings shared by the config file (which names models) and the snapshot (which uses ids). */
@@ -58,4 +80,5 @@ export const routePolicyShape = {
   retries: RetryPolicy.prefault({}),
   timeouts: RouteTimeouts.prefault({}),
   fallbackOn: z.array(FallbackCondition).default(() => [...DEFAULT_FALLBACK_ON]),
+  cache: RouteCache.optional().describe('Exact cache of whole answers; absent: nothing is cached'),
 }

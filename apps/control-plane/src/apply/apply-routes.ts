@@ -23,7 +23,7 @@ export async function applyRoutes(
 ): Promise<ReadonlyMap<string, string>> {
   const current = new Map((await tx.select().from(routes)).map((row) => [row.name, row]))
   const ids = new Map<string, string>()
-  for (const { name, fallbacks, strategy, retries, timeouts, fallbackOn } of entries) {
+  for (const { name, fallbacks, strategy, retries, timeouts, fallbackOn, cache } of entries) {
     const row = current.get(name)
     const id = row?.id ?? newEntityId('route')
     await writeEntry(tx, log, {
@@ -32,7 +32,7 @@ export async function applyRoutes(
       current: row,
       values: {
         name,
-        policy: { strategy, retries, timeouts, fallbackOn },
+        policy: { strategy, retries, timeouts, fallbackOn, ...(cache === undefined ? {} : { cache }) },
         fallbackModelIds: fallbacks.map((model) => idOf(modelIds, model, `route ${name} falls back to`)),
       },
       fieldsOf,

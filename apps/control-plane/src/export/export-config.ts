@@ -10,6 +10,7 @@ import {
   type ProviderType,
   RateLimitScope,
   RetryPolicy,
+  RouteCache,
   RouteStrategy,
   RouteTimeouts,
   SnapshotOnExceed,
@@ -65,6 +66,7 @@ const StoredRoutePolicy = z.object({
   retries: RetryPolicy,
   timeouts: RouteTimeouts,
   fallbackOn: z.array(FallbackCondition),
+  cache: RouteCache.optional(),
 })
 
 /**

@@ -11,6 +11,7 @@ import {
   type ProviderTarget,
   type RateLimitScope,
   type RetryPolicy,
+  type RouteCache,
   type RouteStrategy,
   type RouteTimeouts,
   SNAPSHOT_SCHEMA_VERSION,
@@ -36,7 +37,13 @@ export interface PolicyState {
   readonly routes: ReadonlyArray<{
     id: string
     name: string
-    policy: { strategy: RouteStrategy; retries: RetryPolicy; timeouts: RouteTimeouts; fallbackOn: FallbackCondition[] }
+    policy: {
+      strategy: RouteStrategy
+      retries: RetryPolicy
+      timeouts: RouteTimeouts
+      fallbackOn: FallbackCondition[]
+      cache?: RouteCache | undefined
+    }
     fallbackModelIds: string[]
   }>
   readonly models: ReadonlyArray<{ id: string; name: string; routeId: string | null }>

@@ -13,6 +13,7 @@ import {
   ProviderTarget,
   RateLimitScope,
   RetryPolicy,
+  RouteCache,
   RouteStrategy,
   RouteTimeouts,
   SnapshotOnExceed,
@@ -42,6 +43,7 @@ const StoredRoutePolicy = z.strictObject({
   retries: RetryPolicy,
   timeouts: RouteTimeouts,
   fallbackOn: z.array(FallbackCondition),
+  cache: RouteCache.optional(),
 })
 
 const StoredSettings = z.record(z.string(), z.unknown())

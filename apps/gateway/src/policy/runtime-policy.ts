@@ -6,6 +6,7 @@ import {
   ProviderCredentials,
   type ProviderTarget,
   RetryPolicy,
+  type RouteCache,
   type RouteStrategy,
   RouteTimeouts,
   type SnapshotBudget,
@@ -51,6 +52,8 @@ export interface RuntimeRoute {
    * follows only the first model's list, and never visits a model twice.
    */
   readonly fallbacks: readonly RuntimeModel[]
+  /** The route's exact cache; null: nothing on the route is cached. */
+  readonly cache: RouteCache | null
 }
 
 export interface RuntimeModel {
@@ -193,6 +196,7 @@ function compileRoute(route: SnapshotRoute | null, fallbacks: readonly RuntimeMo
       timeouts: DEFAULT_TIMEOUTS,
       fallbackOn: new Set(DEFAULT_FALLBACK_ON),
       fallbacks,
+      cache: null,
     }
   }
   return {
@@ -202,6 +206,7 @@ function compileRoute(route: SnapshotRoute | null, fallbacks: readonly RuntimeMo
     timeouts: route.timeouts,
     fallbackOn: new Set(route.fallbackOn),
     fallbacks,
+    cache: route.cache ?? null,
   }
 }
 

@@ -46,6 +46,7 @@ export function fixtureModel(
       timeouts,
       fallbackOn: new Set(route.fallbackOn ?? DEFAULT_FALLBACK_ON),
       fallbacks: route.fallbacks ?? [],
+      cache: null,
     },
   }
 }

@@ -144,7 +144,7 @@ async function checkModelIds(ctx: ResourceContext, ids: readonly string[], param
 
 export function registerRoutes(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): void {
   type Row = typeof routes.$inferSelect
-  type Policy = Pick<z.infer<typeof RouteView>, 'strategy' | 'retries' | 'timeouts' | 'fallbackOn'>
+  type Policy = Pick<z.infer<typeof RouteView>, 'strategy' | 'retries' | 'timeouts' | 'fallbackOn' | 'cache'>
   registerCrud(app, deps, {
     path: 'routes',
     type: 'route',
@@ -169,9 +169,15 @@ export function registerRoutes(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): 
       if (patch.fallbackModelIds !== undefined) await checkModelIds(ctx, patch.fallbackModelIds, 'fallbackModelIds')
       const { name, fallbackModelIds, ...policyPatch } = patch
       const current = row.policy as Policy
+      const policy: Record<string, unknown> = {
+        ...current,
+        ...Object.fromEntries(Object.entries(policyPatch).filter(([, v]) => v !== undefined)),
+      }
+      // `cache: null` removes the route's cache; a stored policy never holds a null cache.
+      if (policy.cache === null) delete policy.cache
       return {
         name: name ?? row.name,
-        policy: { ...current, ...Object.fromEntries(Object.entries(policyPatch).filter(([, v]) => v !== undefined)) },
+        policy,
         fallbackModelIds: fallbackModelIds ?? row.fallbackModelIds,
       }
     },
