@@ -19,7 +19,11 @@ const configToApply =
   config.SWITCHYARD_CONFIG === undefined
     ? {}
     : { config: await loadConfigFile(config.SWITCHYARD_CONFIG), configSourceName: config.SWITCHYARD_CONFIG }
-const database = openPostgres({ url: config.SWITCHYARD_DATABASE_URL })
+const database = openPostgres({
+  url: config.SWITCHYARD_DATABASE_URL,
+  onIdleConnectionError: (error) =>
+    log.warn({ err: error }, 'an idle PostgreSQL connection failed; the next query reconnects'),
+})
 const clickhouse =
   config.SWITCHYARD_CLICKHOUSE_URL === undefined
     ? undefined

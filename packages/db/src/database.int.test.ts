@@ -131,6 +131,23 @@ afterAll(async () => {
 runDatabaseSuite('PostgreSQL server', async () => openPostgres({ url: await server.createDatabase('db_suite') }))
 runDatabaseSuite('PGlite on disk', () => openPglite(join(pgliteDir, 'suite')))
 
+describe('PostgreSQL server connections', () => {
+  it('survives an idle pooled connection being killed: it is reported, and the next query reconnects', async () => {
+    const url = await server.createDatabase('idle_errors')
+    const errors: Error[] = []
+    const handle = openPostgres({ url, maxConnections: 1, onIdleConnectionError: (error) => errors.push(error) })
+    await handle.ping()
+    const admin = openPostgres({ url })
+    await admin.db.execute(
+      sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = 'idle_errors' and pid <> pg_backend_pid()`,
+    )
+    for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(errors[0]?.message).toMatch(/terminat/)
+    await expect(handle.ping()).resolves.toBeUndefined()
+    await Promise.all([handle.close(), admin.close()])
+  })
+})
+
 describe('PGlite on disk', () => {
   it('keeps its data across a clean close and reopen', async () => {
     const dir = join(pgliteDir, 'reopen')

@@ -27,11 +27,18 @@ const migrationsFolder = new URL('../migrations', import.meta.url).pathname
 export interface PostgresOptions {
   readonly url: string
   readonly maxConnections?: number
+  /**
+   * Told when an idle pooled connection fails (the server restarted or was stopped): the pool
+   * drops that connection and the next query opens a new one. Without a listener, node-postgres
+   * would raise it as an unhandled 'error' event and take the process down.
+   */
+  readonly onIdleConnectionError?: (error: Error) => void
 }
 
 /** A pool of connections to a PostgreSQL server (distributed mode). */
 export function openPostgres(options: PostgresOptions): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 })
+  pool.on('error', (error) => options.onIdleConnectionError?.(error))
   const db = drizzleNodePg({ client: pool, schema, casing: 'snake_case' })
   return {
     db,
