@@ -71,8 +71,8 @@ export interface BenchResult {
   readonly machine: string
   /** Load average (1, 5, 15 min) when the bench started and when it ended. */
   readonly load: { readonly start: readonly number[]; readonly end: readonly number[] }
-  /** NODE_OPTIONS both pods ran with, when not the defaults. */
-  readonly podNodeOptions?: string
+  /** Variables both pods ran with besides the bench's own (V8 or malloc settings), if any. */
+  readonly podEnv?: string
   readonly counts: Record<string, number>
   readonly seedMs: number
   readonly probeBaseline: Record<string, unknown>
@@ -105,7 +105,7 @@ export function renderReport(result: BenchResult): string {
     )
       .map(([section, count]) => `${n(count)} ${section}`)
       .join(', ')} (seeded in ${n(result.seedMs / 1000, 1)} s); policy snapshot body ${mb(size)}.`,
-    ...(result.podNodeOptions === undefined ? [] : [`Both pods ran with \`NODE_OPTIONS=${result.podNodeOptions}\`.`]),
+    ...(result.podEnv === undefined ? [] : [`Both pods ran with \`${result.podEnv}\`.`]),
     `${result.rounds.length} rounds; each publishes a policy snapshot phase by phase, revokes ${result.rounds[0]?.revocations.length ?? 0} keys one at a time through the admin API, then changes a team's allow-list through it.`,
     '',
     '#### Targets (worst of the runs)',
@@ -163,13 +163,13 @@ export function renderReport(result: BenchResult): string {
     '',
     `Probe before any snapshot: RSS ${mb(result.probeBaseline.rssBytes)}, heap used ${mb(result.probeBaseline.heapUsedBytes)}. Gateway idle: RSS ${mb(result.gatewayIdle.rssBytes)}.`,
     '',
-    '| round | probe after the policy: RSS / heap used (GC) | probe after its overlays: RSS / heap used (GC) | probe peak RSS | gateway RSS after the policy / after the overlays | gateway peak RSS |',
+    '| round | probe after the policy: RSS / heap used (GC) | probe after its overlays: RSS / heap used / heap committed / external (GC) | probe peak RSS | gateway RSS after the policy / after the overlays | gateway peak RSS |',
     '| ---: | ---: | ---: | ---: | ---: | ---: |',
     ...result.rounds.map((round, i) => {
       const policy = round.probe.memory
       const overlay = round.revocations.at(-1)?.probeMemory ?? {}
       const g = round.gateway
-      return `| ${i + 1} | ${mb(policy.rssBytes)} / ${mb(policy.heapUsedBytes)} | ${mb(overlay.rssBytes)} / ${mb(overlay.heapUsedBytes)} | ${mb(overlay.peakRssBytes)} | ${mb(g.afterPolicy.rssBytes)} / ${mb(g.afterOverlay.rssBytes)} | ${mb(g.afterOverlay.peakRssBytes)} |`
+      return `| ${i + 1} | ${mb(policy.rssBytes)} / ${mb(policy.heapUsedBytes)} | ${mb(overlay.rssBytes)} / ${mb(overlay.heapUsedBytes)} / ${mb(overlay.heapTotalBytes)} / ${mb(overlay.externalBytes)} | ${mb(overlay.peakRssBytes)} | ${mb(g.afterPolicy.rssBytes)} / ${mb(g.afterOverlay.rssBytes)} | ${mb(g.afterOverlay.peakRssBytes)} |`
     }),
   ]
   return lines.join('\n')

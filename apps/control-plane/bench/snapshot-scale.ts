@@ -25,14 +25,23 @@ import { type BenchResult, type Round, renderReport, writeReport } from './snaps
  *
  *   --write        rewrite the results section of docs/benchmarks.md
  *   --keys=N       fewer keys, for a quick try (never written)
- *   --pod-node-options='--max-semi-space-size=16'
- *                  NODE_OPTIONS for both pods, to measure V8 heap settings (never written)
+ *   --pod-env=NODE_OPTIONS=--max-semi-space-size=16
+ *                  a variable for both pods (repeatable), to measure V8 or malloc settings (never written)
  */
 const args = process.argv.slice(2)
 const isWrite = args.includes('--write')
 const keysArg = args.find((arg) => arg.startsWith('--keys='))
-const podNodeOptions = args.find((arg) => arg.startsWith('--pod-node-options='))?.slice('--pod-node-options='.length)
-const podEnv = podNodeOptions === undefined ? {} : { NODE_OPTIONS: podNodeOptions }
+const podEnv: Record<string, string> = Object.fromEntries(
+  args
+    .filter((arg) => arg.startsWith('--pod-env='))
+    .map((arg) => {
+      const [name = '', ...value] = arg.slice('--pod-env='.length).split('=')
+      return [name, value.join('=')]
+    }),
+)
+const podEnvText = Object.entries(podEnv)
+  .map(([name, value]) => `${name}=${value}`)
+  .join(' ')
 const SHAPE: ScaleShape = {
   orgs: 20,
   teams: 500,
@@ -150,7 +159,7 @@ try {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
     load: { start: loadAtStart, end: loadavg() },
-    ...(podNodeOptions === undefined ? {} : { podNodeOptions }),
+    ...(podEnvText === '' ? {} : { podEnv: podEnvText }),
     counts: seeded.counts,
     seedMs: seeded.seedMs,
     probeBaseline,
@@ -159,7 +168,7 @@ try {
   }
   const report = renderReport(result)
   console.log(report)
-  if (isWrite && !keysArg && podNodeOptions === undefined) await writeReport(report)
+  if (isWrite && !keysArg && podEnvText === '') await writeReport(report)
 } finally {
   for (const child of children) await child.stop()
   await bus?.close()

@@ -37,6 +37,7 @@ function memory(): Record<string, number> {
     rssBytes: usage.rss,
     peakRssBytes: kb('VmHWM') * 1024,
     heapUsedBytes: usage.heapUsed,
+    heapTotalBytes: usage.heapTotal,
     externalBytes: usage.external,
     arrayBuffersBytes: usage.arrayBuffers,
   }
