@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Bus } from '@switchyard/bus'
 import { PolicySnapshot } from '@switchyard/contracts'
-import { type Database, snapshotRevisions } from '@switchyard/db'
-import { eq, sql } from 'drizzle-orm'
+import { apiKeys, type Database, snapshotRevisions } from '@switchyard/db'
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm'
 import { compileSnapshot } from '../src/snapshot/compile-snapshot.ts'
 import { readPolicyState } from '../src/snapshot/read-policy-state.ts'
 import { wallMs } from './bench-children.ts'
@@ -69,4 +69,30 @@ export async function publishInPhases(db: Database, target: Bus): Promise<Round[
     publishMs,
     totalMs: transactionMs + publishMs,
   }
+}
+
+/**
+ * The query `publishKeyOverlay` selects changed keys with (keys whose writing transaction the
+ * latest policy snapshot's read could not see), timed alone: three runs, in milliseconds.
+ */
+export async function timeOverlayQuery(db: Database): Promise<number[]> {
+  const [base] = await db
+    .select({ readSnapshot: snapshotRevisions.readSnapshot })
+    .from(snapshotRevisions)
+    .where(and(eq(snapshotRevisions.kind, 'policy'), isNotNull(snapshotRevisions.readSnapshot)))
+    .orderBy(desc(snapshotRevisions.revision))
+    .limit(1)
+  if (base?.readSnapshot == null) throw new Error('no policy snapshot with a read snapshot')
+  const timings: number[] = []
+  for (let run = 0; run < 3; run += 1) {
+    const started = performance.now()
+    await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(
+        sql`changed_xid is not null and not pg_visible_in_snapshot(changed_xid, ${base.readSnapshot}::pg_snapshot)`,
+      )
+    timings.push(ms(started))
+  }
+  return timings
 }

@@ -75,6 +75,8 @@ export interface BenchResult {
   readonly podEnv?: string
   readonly counts: Record<string, number>
   readonly seedMs: number
+  /** `publishKeyOverlay`'s query for the changed keys, timed alone after the rounds. */
+  readonly overlayQueryMs: readonly number[]
   readonly probeBaseline: Record<string, unknown>
   readonly gatewayIdle: ProcessMemory
   readonly rounds: readonly Round[]
@@ -127,6 +129,8 @@ export function renderReport(result: BenchResult): string {
           `| ${i + 1} | ${s.revision} (${s.baseRevision}) | ${s.overlayKeys} | ${n(s.overlaySizeBytes)} B | ${n(s.apiMs)} ms | ${n(s.answerToPublishedMs)} ms | ${n(s.answerToProbeAppliedMs)} ms | ${n(s.answerToGatewayRejectsMs)} ms | ${n(s.probeApplyMs, 1)} / ${n(s.gatewayApplyMs, 1)} ms |`,
       ),
     ),
+    '',
+    `The overlay's query for the changed keys (\`publishKeyOverlay\`, no index on \`changed_xid\`), timed alone after the rounds: ${result.overlayQueryMs.map((v) => `${n(v)} ms`).join(', ')}.`,
     '',
     '#### Team changed through the admin API (whole policy snapshot)',
     '',

@@ -11,7 +11,7 @@ import {
 } from '@switchyard/test-services'
 import { type ChangePath, changeTeamThroughApi, revokeThroughApi } from './admin-changes.ts'
 import { type JsonLinesChild, processRss, startJsonLinesChild } from './bench-children.ts'
-import { publishInPhases } from './publish-in-phases.ts'
+import { publishInPhases, timeOverlayQuery } from './publish-in-phases.ts'
 import { type ScaleShape, seedPolicyState } from './seed-policy-state.ts'
 import { type BenchResult, type Round, renderReport, writeReport } from './snapshot-scale-report.ts'
 
@@ -155,6 +155,7 @@ try {
       teamChange,
     })
   }
+  const overlayQueryMs = await timeOverlayQuery(database.db)
   const result: BenchResult = {
     date: new Date().toISOString().slice(0, 10),
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
@@ -162,6 +163,7 @@ try {
     ...(podEnvText === '' ? {} : { podEnv: podEnvText }),
     counts: seeded.counts,
     seedMs: seeded.seedMs,
+    overlayQueryMs,
     probeBaseline,
     gatewayIdle,
     rounds,
