@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { AdminRole } from './admin-api.ts'
-import { EntityName } from './entity-name.ts'
+import { EntityName, ModelName } from './entity-name.ts'
 import { JwtAlgorithm, type JwtKeySource, PublicJwk } from './jwt-issuer.ts'
 import { whenPresent } from './when-present.ts'
 
@@ -65,6 +65,10 @@ export const ConfigJwtClaims = z.strictObject({
   user: ClaimName.default('sub').describe('Claim holding the user id requests are attributed to'),
   team: ClaimName.optional().describe('Claim holding a team name of the issuer’s org'),
   roles: ClaimName.optional().describe('Claim holding the caller’s roles'),
+  roleAllowedModels: z
+    .record(z.string().min(1).max(128), z.array(ModelName))
+    .optional()
+    .describe('Models each role may call; a caller holding none of the roles listed may call none'),
 })
 
 /**
@@ -96,6 +100,11 @@ export const ConfigJwtIssuer = z
     keySource: (jwksUrl === undefined
       ? { kind: 'static', keys: keys ?? [] }
       : { kind: 'jwks_url', jwksUrl }) satisfies JwtKeySource as JwtKeySource,
-    claims: { user: claims.user, team: claims.team ?? null, roles: claims.roles ?? null },
+    claims: {
+      user: claims.user,
+      team: claims.team ?? null,
+      roles: claims.roles ?? null,
+      ...(claims.roleAllowedModels === undefined ? {} : { roleAllowedModels: claims.roleAllowedModels }),
+    },
   }))
 export type ConfigJwtIssuer = z.infer<typeof ConfigJwtIssuer>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ModelName } from './entity-name.ts'
 
 /** Asymmetric algorithms only: a pod verifies tokens, it never holds a key that could sign one. */
 export const JWT_ALGORITHMS = [
@@ -46,6 +47,12 @@ export const JwtClaimMapping = z.strictObject({
   user: z.string().min(1),
   team: z.string().min(1).nullable(),
   roles: z.string().min(1).nullable(),
+  /**
+   * Models each role may call: a caller may call the models of any role it holds (within its
+   * team's allow-list). Absent: roles do not restrict models. Present: a caller holding none of
+   * the roles listed may call no model.
+   */
+  roleAllowedModels: z.record(z.string().min(1).max(128), z.array(ModelName)).optional(),
 })
 export type JwtClaimMapping = z.infer<typeof JwtClaimMapping>
 

@@ -50,7 +50,7 @@ const FILE: ConfigFileInput = {
       issuer: 'https://acme.okta.example',
       audiences: ['switchyard'],
       jwksUrl: 'https://acme.okta.example/keys',
-      claims: { team: 'groups' },
+      claims: { team: 'groups', roles: 'roles', roleAllowedModels: { analyst: ['gpt-4o-mini'] } },
     },
   ],
   keys: [
@@ -136,7 +136,7 @@ describe('config as code: every section, diff, dry run, prune, audit, export', (
         audiences: ['switchyard'],
         keySource: { kind: 'jwks_url', jwksUrl: 'https://acme.okta.example/keys' },
         algorithms: ['RS256'],
-        claims: { user: 'sub', team: 'groups', roles: null },
+        claims: { user: 'sub', team: 'groups', roles: 'roles', roleAllowedModels: { analyst: ['gpt-4o-mini'] } },
         clockToleranceSec: 30,
       },
     ])

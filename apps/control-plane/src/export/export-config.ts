@@ -169,7 +169,12 @@ export async function exportConfig(db: Database): Promise<ConfigFileInput> {
           audiences: row.audiences,
           ...(keySource.kind === 'jwks_url' ? { jwksUrl: keySource.jwksUrl } : { keys: keySource.keys }),
           algorithms: row.algorithms as Entry<'jwtIssuers'>['algorithms'],
-          claims: present({ user: claims.user, team: claims.team, roles: claims.roles }),
+          claims: present({
+            user: claims.user,
+            team: claims.team,
+            roles: claims.roles,
+            roleAllowedModels: claims.roleAllowedModels,
+          }),
           clockToleranceSec: row.clockToleranceSec,
         }) as Entry<'jwtIssuers'>
       }),

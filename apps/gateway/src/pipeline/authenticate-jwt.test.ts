@@ -103,6 +103,25 @@ describe('JwtAuthenticator', () => {
     expect(missing).toMatchObject({ status: 403, code: 'team_claim_missing' })
   })
 
+  it('limits a caller to the models of its roles, within its team’s allow-list', async () => {
+    const auth = new JwtAuthenticator({ jwksCache: new JwksCache(), now: Date.now })
+    const roleAllowedModels = { dev: ['gpt-small', 'gpt-large'], analyst: ['gpt-cheap'] }
+    const policy = snapshot(1, [issuer({ claims: { user: 'sub', team: 'team', roles: 'roles', roleAllowedModels } })])
+    const dev = await auth.authenticate(policy, await idp.sign({ ...claims, team: 'open' }))
+    expect([...(dev.allowedModels ?? [])].sort()).toEqual(['gpt-large', 'gpt-small'])
+    const both = await auth.authenticate(policy, await idp.sign({ ...claims, team: 'open', roles: ['dev', 'analyst'] }))
+    expect([...(both.allowedModels ?? [])].sort()).toEqual(['gpt-cheap', 'gpt-large', 'gpt-small'])
+    // The team allows only gpt-small: the role cannot widen it.
+    const inSearch = await auth.authenticate(policy, await idp.sign(claims))
+    expect([...(inSearch.allowedModels ?? [])]).toEqual(['gpt-small'])
+    // A role the issuer lists no models for gets none (fail closed), even inherited names from Object.
+    const none = await auth.authenticate(
+      policy,
+      await idp.sign({ ...claims, team: 'open', roles: ['guest', 'constructor'] }),
+    )
+    expect([...(none.allowedModels ?? ['x'])]).toEqual([])
+  })
+
   it('attributes no team when the issuer maps no team claim', async () => {
     const auth = new JwtAuthenticator({ jwksCache: new JwksCache(), now: Date.now })
     const policy = snapshot(1, [issuer({ claims: { user: 'sub', team: null, roles: null } })])

@@ -76,7 +76,10 @@ export class JwtAuthenticator {
       environment: null,
       userId: identity.user,
       tags: {},
-      allowedModels: team?.allowedModels ?? null,
+      allowedModels: intersect(
+        team?.allowedModels ?? null,
+        roleModels(issuer.claims.roleAllowedModels, identity.roles),
+      ),
       expiresAtMs: verified.expiresAtMs,
       status: 'active',
       jwt: { issuerId: issuer.id, roles: identity.roles },
@@ -113,4 +116,19 @@ function asClientError(error: unknown): unknown {
   // The identity provider being unreachable is not the caller's fault.
   if (error.reason === 'jwks_unavailable') return new ServiceUnavailableError(error.message, error.reason)
   return new AuthenticationError(error.message, error.reason)
+}
+
+/** The models a caller's roles allow: any of its roles' models; null when the issuer maps none. */
+function roleModels(
+  byRole: Readonly<Record<string, readonly string[]>> | undefined,
+  roles: readonly string[],
+): ReadonlySet<string> | null {
+  if (byRole === undefined) return null
+  return new Set(roles.flatMap((role) => (Object.hasOwn(byRole, role) ? (byRole[role] ?? []) : [])))
+}
+
+function intersect(a: ReadonlySet<string> | null, b: ReadonlySet<string> | null): ReadonlySet<string> | null {
+  if (a === null) return b
+  if (b === null) return a
+  return new Set([...a].filter((model) => b.has(model)))
 }
