@@ -7,7 +7,6 @@ import {
   JwtClaimMapping,
   JwtKeySource,
   ProviderTarget,
-  type ProviderType,
   RateLimitScope,
   RetryPolicy,
   RouteCache,
@@ -34,7 +33,7 @@ import {
 } from '@switchyard/db'
 import { stringify } from 'yaml'
 import { z } from 'zod'
-import { defaultCredentialRefs, envVariableFor, keySecretEnvFor, microUsdToUsd } from './export-names.ts'
+import { defaultCredentialRefs, keySecretEnvFor, microUsdToUsd } from './export-names.ts'
 
 type Entry<K extends keyof ConfigFileInput> = NonNullable<ConfigFileInput[K]> extends (infer E)[] ? E : never
 /** A field left out is absent, not null: what `present` returns. */
