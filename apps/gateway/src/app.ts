@@ -3,6 +3,7 @@ import { JwksCache } from '@switchyard/jwt-auth'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import { Hono } from 'hono'
 import { messagesRoute } from './anthropic/messages-route.ts'
+import { DEFAULT_CACHE_MAX_BYTES, ExactCache } from './cache/exact-cache.ts'
 import type { Limiter } from './limits/limiter.ts'
 import type { UsageSink } from './metering/usage-emitter.ts'
 import { UsageMeter } from './metering/usage-meter.ts'
@@ -47,6 +48,11 @@ export interface GatewayDeps {
   readonly limiter?: Limiter
   /** The pod's retry budget. Created here with the defaults when not given. */
   readonly retryBudget?: RetryBudget
+  /**
+   * The pod's exact cache of whole answers, used by routes with a cache section. Created here
+   * (64 MiB) when not given; null: the pod caches nothing.
+   */
+  readonly cache?: ExactCache | null
   readonly now?: () => number
   readonly random?: () => number
   /** Waits between attempts (backoff, Retry-After); tests may drive it. */
@@ -59,9 +65,12 @@ export interface GatewayDeps {
  */
 export function createGatewayApp(deps: GatewayDeps): Hono {
   const now = deps.now ?? Date.now
+  const health = deps.health ?? new DeploymentHealthRegistry()
+  const retryBudget = deps.retryBudget ?? new RetryBudget()
+  deps.metrics.trackRouting(health, retryBudget, now)
   const routing: Omit<RoutingDeps, 'metrics'> = {
-    health: deps.health ?? new DeploymentHealthRegistry(),
-    retryBudget: deps.retryBudget ?? new RetryBudget(),
+    health,
+    retryBudget,
     roundRobin: new RoundRobinTurns(),
     now,
     random: deps.random ?? Math.random,
@@ -69,7 +78,16 @@ export function createGatewayApp(deps: GatewayDeps): Hono {
   }
   const meter = new UsageMeter({ podId: deps.podId, sink: deps.usage, log: deps.log, now })
   const jwtAuth = new JwtAuthenticator({ jwksCache: deps.jwksCache ?? new JwksCache({ now }), now })
-  const routeDeps = { ...deps, ...routing, meter, keyHasher: new KeyHasher(deps.keyPepper), jwtAuth }
+  const cache = deps.cache === undefined ? new ExactCache({ maxBytes: DEFAULT_CACHE_MAX_BYTES }) : deps.cache
+  if (cache) deps.metrics.trackExactCache(() => cache.stats())
+  const routeDeps = {
+    ...deps,
+    ...routing,
+    meter,
+    keyHasher: new KeyHasher(deps.keyPepper),
+    jwtAuth,
+    cache: cache ?? undefined,
+  }
   const app = installErrorHandling(new Hono(), deps.log)
   app.route(
     '/',

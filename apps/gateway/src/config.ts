@@ -31,6 +31,14 @@ export const GatewayConfig = z.object({
   SWITCHYARD_COUNTER_SYNC_INTERVAL_MS: z.coerce.number().int().positive().default(100),
   /** How often it sends everything it counted, so a pod that starts catches up. */
   SWITCHYARD_COUNTER_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  /** The pod's exact cache of whole answers (routes opt in), counted in bytes of their JSON; 0 turns it off. */
+  SWITCHYARD_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(64 * 1024 * 1024),
+  /** The largest answer the cache keeps; default an eighth of SWITCHYARD_CACHE_MAX_BYTES. */
+  SWITCHYARD_CACHE_MAX_ENTRY_BYTES: z.coerce.number().int().positive().optional(),
   SWITCHYARD_DRAIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })

@@ -52,6 +52,10 @@ const gateway = await startGateway({
   },
   usageSpoolDir: config.SWITCHYARD_USAGE_SPOOL_DIR,
   usageSpool: { maxBytes: config.SWITCHYARD_USAGE_SPOOL_MAX_BYTES },
+  cache: {
+    maxBytes: config.SWITCHYARD_CACHE_MAX_BYTES,
+    ...(config.SWITCHYARD_CACHE_MAX_ENTRY_BYTES ? { maxEntryBytes: config.SWITCHYARD_CACHE_MAX_ENTRY_BYTES } : {}),
+  },
 })
 onShutdownSignal(async () => {
   await gateway.stop(config.SWITCHYARD_DRAIN_TIMEOUT_MS)

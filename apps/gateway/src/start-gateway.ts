@@ -4,6 +4,7 @@ import { ALONE, CounterBook } from '@switchyard/policy'
 import type { ProviderAdapterRegistry } from '@switchyard/providers'
 import type { Keyring } from '@switchyard/secrets'
 import { createGatewayApp } from './app.ts'
+import { DEFAULT_CACHE_MAX_BYTES, ExactCache, type ExactCacheSettings } from './cache/exact-cache.ts'
 import { CounterExchange, type CounterExchangeSettings, type CounterTransport } from './limits/counter-exchange.ts'
 import { Limiter } from './limits/limiter.ts'
 import {
@@ -45,6 +46,8 @@ export interface GatewayRuntimeDeps {
   readonly breaker?: Partial<BreakerSettings>
   /** Retry budget of this pod; 20 % of requests in flight, at least 3 retries, when absent. */
   readonly retryBudget?: Partial<RetryBudgetSettings>
+  /** The pod's exact cache; 64 MiB when absent, none at `maxBytes: 0`. */
+  readonly cache?: ExactCacheSettings
   /** How often the pod exchanges rate-limit and budget counters with its peers. */
   readonly counterExchange?: Partial<CounterExchangeSettings>
   readonly now?: () => number
@@ -106,6 +109,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
   const limiter = new Limiter({
     book,
     sharing: () => exchange?.sharing() ?? ALONE,
+    onReject: (rejection) => metrics.recordLimitRejection(rejection),
     onAlert: (alert) => {
       metrics.recordBudgetAlert(alert.budget.name, alert.thresholdPct)
       deps.log.warn(
@@ -146,6 +150,7 @@ export async function startGateway(deps: GatewayRuntimeDeps): Promise<RunningGat
     health,
     limiter,
     retryBudget: new RetryBudget(deps.retryBudget),
+    cache: deps.cache?.maxBytes === 0 ? null : new ExactCache(deps.cache ?? { maxBytes: DEFAULT_CACHE_MAX_BYTES }),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.random ? { random: deps.random } : {}),
   })

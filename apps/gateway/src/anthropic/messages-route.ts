@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto'
-import { AnthropicCountTokensRequest, AnthropicMessagesRequest } from '@switchyard/contracts'
+import { AnthropicCountTokensRequest, AnthropicMessagesRequest, type ChatCompletion } from '@switchyard/contracts'
 import { HttpError, type Logger } from '@switchyard/http-server'
 import { type Context, Hono } from 'hono'
+import { type CacheDirective, readCacheDirective } from '../cache/cache-directive.ts'
+import { type CacheHit, ChatCacheStep } from '../cache/chat-cache-step.ts'
+import type { ExactCache } from '../cache/exact-cache.ts'
+import { replayEvents, replayIterator } from '../cache/replay-answer.ts'
+import { CACHE_PROVIDER_LABEL, cacheHitHeaders, cacheHitSummary } from '../cache/serve-chat-hit.ts'
 import { asClientError } from '../gateway-errors.ts'
 import { messagesRequestSize } from '../limits/request-size.ts'
+import type { MeteredRequest } from '../metering/build-usage-events.ts'
 import { meteredRequest, meteredStream, type UsageMeter } from '../metering/usage-meter.ts'
 import type { GatewayMetrics } from '../metrics/gateway-metrics.ts'
 import { type AdmissionDeps, type Admitted, admitRequest } from '../pipeline/admit-request.ts'
@@ -25,6 +31,8 @@ export interface MessagesRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDep
   readonly metrics: GatewayMetrics
   readonly meter: UsageMeter
   readonly log: Logger
+  /** The pod's exact cache; absent: nothing is cached. */
+  readonly cache?: ExactCache | undefined
 }
 
 type Env = { Variables: RoutingVariables }
@@ -45,9 +53,10 @@ export function messagesRoute(deps: MessagesRouteDeps): Hono<Env> {
     const startedAtMs = deps.now()
     let requestId: string | undefined
     try {
+      const directive = readCacheDirective(c.req.raw.headers)
       const admitted = await admitRequest(deps, c.req.raw, AnthropicMessagesRequest, 'messages', messagesRequestSize)
       requestId = admitted.requestId
-      return await proxyMessage(deps, c, admitted, startedAt, startedAtMs)
+      return await proxyMessage(deps, c, admitted, { startedAt, startedAtMs, directive })
     } catch (error) {
       return errorResponse(deps.log, c, error, requestId)
     }
@@ -70,11 +79,12 @@ async function proxyMessage(
   deps: MessagesRouteDeps,
   c: Context<Env>,
   admitted: Admitted<AnthropicMessagesRequest>,
-  startedAt: number,
-  startedAtMs: number,
+  { startedAt, startedAtMs, directive }: { startedAt: number; startedAtMs: number; directive: CacheDirective | null },
 ): Promise<Response> {
   const { body, model, requestId } = admitted
   const translated = toChatRequest(body)
+  // The cache works on the canonical request: an OpenAI request that translates the same shares its answers.
+  const cache = new ChatCacheStep(deps.cache, admitted, translated.request, directive, deps.now)
   // Estimates count the canonical request the provider was sent.
   const metered = meteredRequest(admitted, 'messages', body.stream === true, startedAtMs, {
     kind: 'chat',
@@ -93,7 +103,15 @@ async function proxyMessage(
     return overheadMs.toFixed(3)
   }
   const headersOf = (routed: RoutedCall<unknown>) =>
-    responseHeaders(proxyHeaders({ requestId, body: translated.request, limits: admitted.limits }, routed), translated)
+    responseHeaders(
+      { ...proxyHeaders({ requestId, body: translated.request, limits: admitted.limits }, routed), ...cache.headers() },
+      translated,
+    )
+  if (cache.hit !== null) {
+    const overheadMs = finish(200, CACHE_PROVIDER_LABEL, 0)
+    const headers = responseHeaders(cacheHitHeaders(admitted, cache.headers()), translated)
+    return messageFromCache(deps, c, { admitted, metered, context, hit: cache.hit, overheadMs, headers })
+  }
 
   const upstreamStartedAt = performance.now()
   try {
@@ -107,12 +125,14 @@ async function proxyMessage(
       c.set('routing', routed.summary)
       const provider = routed.deployment.provider.name
       const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
-      const { first, events } = meteredStream(metered, routed.value.first, routed.value.events)
+      const tapped = cache.tap(routed.value.first, routed.value.events)
+      const { first, events } = meteredStream(metered, tapped.first, tapped.events)
       const stream = anthropicEventStream(first, events, new AnthropicStreamTranslator(context), {
         requestId,
         abortUpstream: () => upstreamAbort.abort(),
         onEnd: (outcome) => {
           routed.end(outcome)
+          cache.storeStream(outcome, routed.summary)
           if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
           deps.meter.streamEnded(metered, routed.summary, outcome)
           admitted.limits.settle(routed.deployment, outcome.usage ?? null)
@@ -142,6 +162,7 @@ async function proxyMessage(
     const response = new Response(json, {
       headers: { ...headersOf(routed), 'content-type': 'application/json', 'x-switchyard-overhead-ms': overheadMs },
     })
+    cache.storeWhole(routed.value, routed.summary)
     deps.meter.answered(metered, routed.summary, routed.value.usage)
     admitted.limits.settle(routed.deployment, routed.value.usage)
     return response
@@ -157,6 +178,43 @@ async function proxyMessage(
     }
     throw error
   }
+}
+
+interface MessageHit {
+  readonly admitted: Admitted<AnthropicMessagesRequest>
+  readonly metered: MeteredRequest
+  readonly context: MessageContext
+  readonly hit: CacheHit
+  readonly overheadMs: string
+  readonly headers: Record<string, string>
+}
+
+/**
+ * A message answered from the cache, whole or replayed as Anthropic's stream events; like the
+ * chat route's hits, it settles its limits with nothing spent and is metered as a hit.
+ */
+function messageFromCache(deps: MessagesRouteDeps, c: Context<Env>, served: MessageHit): Response {
+  const { admitted, metered, context, hit } = served
+  const { answer } = hit
+  const completion = JSON.parse(answer.completionJson) as ChatCompletion
+  c.set('routing', cacheHitSummary(admitted.body.model))
+  admitted.limits.settle(null, null)
+  const headers = { ...served.headers, 'x-switchyard-overhead-ms': served.overheadMs }
+  const meterHit = () => deps.meter.cacheHit(metered, admitted.body.model, answer.costMicroUsd)
+  if (admitted.body.stream !== true) {
+    meterHit()
+    const json = JSON.stringify(toAnthropicMessage({ completion, usage: answer.usage }, context))
+    return new Response(json, { headers: { ...headers, 'content-type': 'application/json' } })
+  }
+  const { first, events } = replayIterator(replayEvents(completion, answer.usage))
+  const stream = anthropicEventStream(first, events, new AnthropicStreamTranslator(context), {
+    requestId: admitted.requestId,
+    abortUpstream: () => {},
+    onEnd: meterHit,
+  })
+  return new Response(stream, {
+    headers: { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+  })
 }
 
 /** The proxy headers, Anthropic's `request-id`, and a warning naming what was dropped in translation. */

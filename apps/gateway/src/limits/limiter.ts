@@ -52,6 +52,8 @@ export interface LimitTicket {
   settle(deployment: RuntimeDeployment | null, usage: TokenUsage | null): void
 }
 
+export type LimitRejection = 'requests' | 'tokens' | 'budget_exceeded' | 'budget_contended'
+
 export class RateLimitedError extends HttpError {
   override readonly name = 'RateLimitedError'
   /**
@@ -59,11 +61,16 @@ export class RateLimitedError extends HttpError {
    * know its counts: waiting a sync interval or two may let the request through.
    */
   readonly isShareSpent: boolean
+  /** What refused: a requests or tokens limit, or a budget (`budget_exceeded`, `budget_contended`). */
+  readonly rejection: LimitRejection
 
-  constructor(...args: [...ConstructorParameters<typeof HttpError>, isShareSpent?: boolean]) {
-    const [status, type, message, details, isShareSpent] = args
+  constructor(
+    ...args: [...ConstructorParameters<typeof HttpError>, isShareSpent?: boolean, rejection?: LimitRejection]
+  ) {
+    const [status, type, message, details, isShareSpent, rejection] = args
     super(status, type, message, details)
     this.isShareSpent = isShareSpent ?? false
+    this.rejection = rejection ?? 'budget_exceeded'
   }
 }
 
@@ -75,6 +82,8 @@ export interface LimiterOptions {
    */
   readonly sharing?: () => Sharing
   readonly onAlert?: (alert: BudgetAlert) => void
+  /** A request refused (after any wait for its share), by what refused it: for metrics. */
+  readonly onReject?: (rejection: LimitRejection) => void
 }
 
 const NO_HEADERS: Readonly<Record<string, string>> = {}
@@ -89,11 +98,13 @@ export class Limiter {
   readonly #book: CounterBook
   readonly #sharing: () => Sharing
   readonly #onAlert: (alert: BudgetAlert) => void
+  readonly #onReject: (rejection: LimitRejection) => void
 
   constructor(options: LimiterOptions) {
     this.#book = options.book
     this.#sharing = options.sharing ?? (() => ALONE)
     this.#onAlert = options.onAlert ?? (() => {})
+    this.#onReject = options.onReject ?? (() => {})
   }
 
   /**
@@ -112,7 +123,10 @@ export class Limiter {
       try {
         return this.admit(policy, key, model, size, now())
       } catch (error) {
-        if (!(error instanceof RateLimitedError && error.isShareSpent) || now() >= deadline) throw error
+        if (!(error instanceof RateLimitedError && error.isShareSpent) || now() >= deadline) {
+          if (error instanceof RateLimitedError) this.#onReject(error.rejection)
+          throw error
+        }
         await delay(SHARE_POLL_MS)
       }
     }
@@ -251,6 +265,7 @@ function rateLimited(
     `Rate limit ${limit.name} reached: ${max} ${kind} per minute for this ${limit.scope.kind}. Retry after ${seconds(retryAfterMs)} s.`,
     { code: 'rate_limit_exceeded', headers: { 'retry-after': String(seconds(retryAfterMs)) } },
     isShareSpent,
+    kind,
   )
 }
 
@@ -271,6 +286,7 @@ function budgetContended(budget: SnapshotBudget): RateLimitedError {
     `Budget ${budget.name} is nearly spent and other gateway pods are spending it too; retry in a moment.`,
     { code: 'budget_contended', headers: { 'retry-after': String(seconds(SHARE_RETRY_MS)) } },
     true,
+    'budget_contended',
   )
 }
 

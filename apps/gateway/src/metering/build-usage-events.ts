@@ -51,6 +51,8 @@ export type RequestEnd =
     }
   /** The client went away in the middle of a stream. */
   | { readonly kind: 'abandoned'; readonly usage: TokenUsage | null; readonly estimate?: TokenUsage }
+  /** Served from the exact cache: no attempt, no tokens, no cost; `savedMicroUsd` is what the answer cost first. */
+  | { readonly kind: 'cache_hit'; readonly savedMicroUsd: number }
 
 export interface MeteredOutcome {
   readonly routing: RoutingSummary
@@ -85,6 +87,7 @@ interface FinalState {
   readonly errorClass: string | null
   readonly tokens: UsageTokens
   readonly costMicroUsd: number
+  readonly cacheSavedMicroUsd: number
 }
 
 /**
@@ -155,6 +158,18 @@ function finalState(outcome: MeteredOutcome): FinalState {
       errorClass: end.errorClass,
       tokens: tokensOf(NO_TOKENS, false),
       costMicroUsd: 0,
+      cacheSavedMicroUsd: 0,
+    }
+  }
+  if (end.kind === 'cache_hit') {
+    const tokens = tokensOf(NO_TOKENS, false)
+    return {
+      status: 'success',
+      httpStatus: 200,
+      errorClass: null,
+      tokens,
+      costMicroUsd: 0,
+      cacheSavedMicroUsd: end.savedMicroUsd,
     }
   }
   // The provider reported no usage (a stream that broke or that the client left before the last
@@ -166,7 +181,7 @@ function finalState(outcome: MeteredOutcome): FinalState {
   const tokens = tokensOf(usage, end.usage === null)
   switch (end.kind) {
     case 'answered':
-      return { status: 'success', httpStatus: 200, errorClass: null, tokens, costMicroUsd: cost }
+      return { status: 'success', httpStatus: 200, errorClass: null, tokens, costMicroUsd: cost, cacheSavedMicroUsd: 0 }
     case 'broken':
       // The client already had a 200 and some chunks: the status says what went wrong after.
       return {
@@ -175,9 +190,17 @@ function finalState(outcome: MeteredOutcome): FinalState {
         errorClass: end.errorClass,
         tokens,
         costMicroUsd: cost,
+        cacheSavedMicroUsd: 0,
       }
     case 'abandoned':
-      return { status: 'aborted', httpStatus: 200, errorClass: 'client_closed', tokens, costMicroUsd: cost }
+      return {
+        status: 'aborted',
+        httpStatus: 200,
+        errorClass: 'client_closed',
+        tokens,
+        costMicroUsd: cost,
+        cacheSavedMicroUsd: 0,
+      }
   }
 }
 
@@ -271,9 +294,9 @@ function requestEvent(
     errorClass: final.errorClass,
     attemptCount: routing.attempts.length,
     deploymentId: routing.answeredBy?.deployment.id ?? null,
-    // Cache and guardrails are not built yet: nothing is served from cache, nothing is checked.
-    isCacheHit: false,
-    cacheSavedMicroUsd: 0,
+    isCacheHit: outcome.end.kind === 'cache_hit',
+    cacheSavedMicroUsd: final.cacheSavedMicroUsd,
+    // Guardrails are not built yet: nothing is checked.
     guardrailActions: [],
   }
 }

@@ -92,7 +92,7 @@ type Pending = { readonly request: MeteredRequest; readonly outcome: MeteredOutc
 
 function needsEstimate({ outcome }: Pending): boolean {
   const { end } = outcome
-  return end.kind !== 'failed' && end.usage === null
+  return end.kind !== 'failed' && end.kind !== 'cache_hit' && end.usage === null
 }
 
 /**
@@ -141,6 +141,12 @@ export class UsageMeter {
     this.record(request, { routing: error.summary, end, endedAtMs: this.#now() })
   }
 
+  /** Served from the exact cache: no attempts, no cost, and what the answer cost when it was fresh. */
+  cacheHit(request: MeteredRequest, requestedModel: string, savedMicroUsd: number): void {
+    const routing: RoutingSummary = { requestedModel, attempts: [], answeredBy: null, fallbackFrom: null }
+    this.record(request, { routing, end: { kind: 'cache_hit', savedMicroUsd }, endedAtMs: this.#now() })
+  }
+
   /** A stream ended, whole or not: call from the stream writer's `onEnd`. */
   streamEnded(request: MeteredRequest, routing: RoutingSummary, outcome: StreamOutcome): void {
     this.record(request, { routing, end: streamEnd(outcome), endedAtMs: this.#now() })
@@ -185,6 +191,6 @@ export class UsageMeter {
 
 function withEstimate({ request, outcome }: Pending, count: CountTokens): MeteredOutcome {
   const { end } = outcome
-  if (end.kind === 'failed') return outcome
+  if (end.kind === 'failed' || end.kind === 'cache_hit') return outcome
   return { ...outcome, end: { ...end, estimate: estimateUsage(request.prompt, request.streamed, count) } }
 }

@@ -1,6 +1,10 @@
 import type { TokenUsage } from '@switchyard/contracts'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { ExactCacheStats } from '../cache/exact-cache.ts'
+import type { LimitRejection } from '../limits/limiter.ts'
 import type { UsageDropReason, UsageEmitterStats } from '../metering/usage-emitter.ts'
+import type { DeploymentHealthRegistry } from '../routing/deployment-health.ts'
+import type { RetryBudget } from '../routing/retry-budget.ts'
 
 export interface ProxiedCall {
   readonly route: string
@@ -50,6 +54,17 @@ export class GatewayMetrics {
     labelNames: ['budget', 'threshold_pct'] as const,
     registers: [this.registry],
   })
+
+  readonly #limitRejections = new Counter({
+    name: 'switchyard_limit_rejections_total',
+    help: 'Requests refused with 429 by a rate limit (requests, tokens) or a budget (budget_exceeded, budget_contended).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  })
+
+  recordLimitRejection(kind: LimitRejection): void {
+    this.#limitRejections.inc({ kind })
+  }
 
   recordBudgetAlert(budget: string, thresholdPct: number): void {
     this.#budgetAlerts.inc({ budget, threshold_pct: String(thresholdPct) })
@@ -147,5 +162,138 @@ export class GatewayMetrics {
         }
       },
     })
+  }
+
+  /**
+   * The circuit breakers and the retry budget, read at each scrape: ejections per deployment
+   * (a counter), whether each is ejected now (1 while open or half-open), retries denied by the
+   * budget, retries and requests in flight. Call once per registry.
+   */
+  trackRouting(health: DeploymentHealthRegistry, retryBudget: RetryBudget, now: () => number): void {
+    const registers = [this.registry]
+    const reportedEjections = new Map<string, number>()
+    new Counter({
+      name: 'switchyard_deployment_ejections_total',
+      help: 'Times the circuit breaker ejected a deployment on this pod (re-ejections after a failed probe included).',
+      labelNames: ['deployment'] as const,
+      registers,
+      collect() {
+        for (const [deployment, entry] of health.entries()) {
+          const current = entry.breaker.totalEjections
+          const reported = reportedEjections.get(deployment) ?? 0
+          // A deployment dropped by a snapshot and added back starts from 0 again.
+          if (current > reported) this.inc({ deployment }, current - reported)
+          reportedEjections.set(deployment, current)
+        }
+      },
+    })
+    new Gauge({
+      name: 'switchyard_deployment_ejected',
+      help: '1 while the circuit breaker keeps a deployment out of rotation (open, or half-open awaiting its probe); else 0.',
+      labelNames: ['deployment'] as const,
+      registers,
+      collect() {
+        this.reset()
+        const nowMs = now()
+        for (const [deployment, entry] of health.entries()) {
+          this.set({ deployment }, entry.breaker.state(nowMs) === 'closed' ? 0 : 1)
+        }
+      },
+    })
+    let reportedDenied = 0
+    new Counter({
+      name: 'switchyard_retries_denied_total',
+      help: 'Retries and fallbacks the retry budget refused (the request failed with the error it had).',
+      registers,
+      collect() {
+        const current = retryBudget.deniedRetries
+        if (current > reportedDenied) this.inc(current - reportedDenied)
+        reportedDenied = current
+      },
+    })
+    new Gauge({
+      name: 'switchyard_retries_in_flight',
+      help: 'Retries holding a slot of the retry budget now (backoff included).',
+      registers,
+      collect() {
+        this.set(retryBudget.retriesInFlight)
+      },
+    })
+    new Gauge({
+      name: 'switchyard_retry_budget_limit',
+      help: 'Retries the budget allows at once with the current load.',
+      registers,
+      collect() {
+        this.set(retryBudget.limit())
+      },
+    })
+  }
+
+  /** The exact cache: lookups (hit, miss), stores, evictions, entries and bytes, read at each scrape. Call once per registry. */
+  trackExactCache(read: () => ExactCacheStats): void {
+    const registers = [this.registry]
+    const reported = { hit: 0, miss: 0, stored: 0, too_large: 0, evictions: 0 }
+    new Counter({
+      name: 'switchyard_cache_lookups_total',
+      help: 'Exact-cache lookups by outcome (hit, miss); refreshes and requests that skip the cache do not look up.',
+      labelNames: ['outcome'] as const,
+      registers,
+      collect() {
+        const stats = read()
+        for (const [outcome, current] of [
+          ['hit', stats.hits],
+          ['miss', stats.misses],
+        ] as const) {
+          this.inc({ outcome }, Math.max(0, current - reported[outcome]))
+          reported[outcome] = current
+        }
+      },
+    })
+    new Counter({
+      name: 'switchyard_cache_stores_total',
+      help: 'Answers offered to the exact cache by outcome (stored, too_large).',
+      labelNames: ['outcome'] as const,
+      registers,
+      collect() {
+        const stats = read()
+        for (const [outcome, current] of [
+          ['stored', stats.stores],
+          ['too_large', stats.tooLarge],
+        ] as const) {
+          this.inc({ outcome }, Math.max(0, current - reported[outcome]))
+          reported[outcome] = current
+        }
+      },
+    })
+    new Counter({
+      name: 'switchyard_cache_evictions_total',
+      help: 'Live exact-cache entries pushed out to make room (expired ones are not counted).',
+      registers,
+      collect() {
+        const current = read().evictions
+        this.inc(Math.max(0, current - reported.evictions))
+        reported.evictions = current
+      },
+    })
+    const gauge = (name: string, help: string, value: (stats: ExactCacheStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value(read()))
+        },
+      })
+    gauge(
+      'switchyard_cache_entries',
+      'Answers held by the exact cache (expired ones until they are dropped).',
+      (s) => s.entries,
+    )
+    gauge(
+      'switchyard_cache_bytes',
+      'Bytes the exact cache holds, as it counts them (JSON bytes plus a fixed overhead).',
+      (s) => s.bytes,
+    )
+    gauge('switchyard_cache_max_bytes', "The exact cache's byte bound.", (s) => s.maxBytes)
   }
 }

@@ -1,6 +1,10 @@
 import { ChatCompletionRequest } from '@switchyard/contracts'
 import type { ChatResult } from '@switchyard/providers'
 import { type Context, Hono } from 'hono'
+import { readCacheDirective } from '../cache/cache-directive.ts'
+import { ChatCacheStep } from '../cache/chat-cache-step.ts'
+import type { ExactCache } from '../cache/exact-cache.ts'
+import { serveChatHit } from '../cache/serve-chat-hit.ts'
 import { chatRequestSize } from '../limits/request-size.ts'
 import type { MeteredRequest } from '../metering/build-usage-events.ts'
 import { meteredRequest, meteredStream, type UsageMeter } from '../metering/usage-meter.ts'
@@ -18,10 +22,12 @@ import { type InvokeDeps, invokeChat } from '../upstream/invoke-chat.ts'
 export interface ChatRouteDeps extends AdmissionDeps, InvokeDeps, RoutingDeps {
   readonly metrics: GatewayMetrics
   readonly meter: UsageMeter
+  /** The pod's exact cache; absent: nothing is cached. */
+  readonly cache?: ExactCache | undefined
 }
 
 type Env = { Variables: RoutingVariables }
-type Finish = (status: number, provider: string, upstreamMs: number) => number
+export type Finish = (status: number, provider: string, upstreamMs: number) => number
 
 const ROUTE = '/v1/chat/completions'
 
@@ -35,19 +41,23 @@ export function chatCompletionsRoute(deps: ChatRouteDeps): Hono<Env> {
   app.post(ROUTE, async (c) => {
     const startedAt = performance.now()
     const startedAtMs = deps.now()
+    const directive = readCacheDirective(c.req.raw.headers)
     const admitted = await admitRequest(deps, c.req.raw, ChatCompletionRequest, 'chat', chatRequestSize)
     const metered = meteredRequest(admitted, 'chat.completions', admitted.body.stream === true, startedAtMs)
+    const cache = new ChatCacheStep(deps.cache, admitted, admitted.body, directive, deps.now)
     const finish: Finish = (status, provider, upstreamMs) => {
       const durationMs = performance.now() - startedAt
       const overheadMs = Math.max(0, durationMs - upstreamMs)
       deps.metrics.recordCall({ route: ROUTE, model: admitted.model.name, provider, status, durationMs, overheadMs })
       return overheadMs
     }
+    if (cache.hit !== null)
+      return serveChatHit(deps, c, { admitted, metered, hit: cache.hit, headers: cache.headers(), finish })
     const upstreamStartedAt = performance.now()
     try {
       return admitted.body.stream
-        ? await answerStream(deps, c, admitted, metered, finish)
-        : await answerWhole(deps, c, admitted, metered, finish)
+        ? await answerStream(deps, c, admitted, metered, finish, cache)
+        : await answerWhole(deps, c, admitted, metered, finish, cache)
     } catch (error) {
       if (error instanceof AttemptsFailedError) {
         c.set('routing', error.summary)
@@ -70,6 +80,7 @@ async function answerWhole(
   admitted: Admitted<ChatCompletionRequest>,
   metered: MeteredRequest,
   finish: Finish,
+  cache: ChatCacheStep,
 ): Promise<Response> {
   const { body, requestId } = admitted
   const upstreamStartedAt = performance.now()
@@ -89,10 +100,12 @@ async function answerWhole(
   const response = new Response(json, {
     headers: {
       ...proxyHeaders(admitted, routed),
+      ...cache.headers(),
       'content-type': 'application/json',
       'x-switchyard-overhead-ms': overheadMs.toFixed(3),
     },
   })
+  cache.storeWhole(result, routed.summary, json)
   deps.meter.answered(metered, routed.summary, result.usage)
   admitted.limits.settle(routed.deployment, result.usage)
   return response
@@ -104,6 +117,7 @@ async function answerStream(
   admitted: Admitted<ChatCompletionRequest>,
   metered: MeteredRequest,
   finish: Finish,
+  cache: ChatCacheStep,
 ): Promise<Response> {
   const { body, requestId } = admitted
   const upstreamAbort = new AbortController()
@@ -117,12 +131,14 @@ async function answerStream(
   c.set('routing', routed.summary)
   const provider = routed.deployment.provider.name
   const overheadMs = finish(200, provider, performance.now() - upstreamStartedAt)
-  const { first, events } = meteredStream(metered, routed.value.first, routed.value.events)
+  const tapped = cache.tap(routed.value.first, routed.value.events)
+  const { first, events } = meteredStream(metered, tapped.first, tapped.events)
   const stream = chatEventStream(first, events, {
     includeUsage: body.stream_options?.include_usage === true,
     abortUpstream: () => upstreamAbort.abort(),
     onEnd: (outcome) => {
       routed.end(outcome)
+      cache.storeStream(outcome, routed.summary)
       if (outcome.usage) deps.metrics.recordTokens(routed.model.name, provider, outcome.usage)
       deps.meter.streamEnded(metered, routed.summary, outcome)
       admitted.limits.settle(routed.deployment, outcome.usage ?? null)
@@ -131,6 +147,7 @@ async function answerStream(
   return new Response(stream, {
     headers: {
       ...proxyHeaders(admitted, routed),
+      ...cache.headers(),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-switchyard-overhead-ms': overheadMs.toFixed(3),

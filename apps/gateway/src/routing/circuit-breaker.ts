@@ -48,6 +48,7 @@ export class CircuitBreaker {
   /** Ejections in a row, for the exponential ejection time. */
   #ejections = 0
   #closedAtMs = Number.NEGATIVE_INFINITY
+  #totalEjections = 0
   #coolingUntilMs = 0
 
   constructor(settings: BreakerSettings) {
@@ -71,6 +72,11 @@ export class CircuitBreaker {
   availableAtMs(nowMs: number): number {
     const ejectedUntil = this.state(nowMs) === 'open' ? this.#openUntilMs : nowMs
     return Math.max(nowMs, ejectedUntil, this.#coolingUntilMs)
+  }
+
+  /** Ejections since the breaker was made (re-ejections after a failed probe included), for metrics. */
+  get totalEjections(): number {
+    return this.#totalEjections
   }
 
   /** The cool-down a 429's Retry-After set, or 0. */
@@ -139,6 +145,7 @@ export class CircuitBreaker {
     // Closed and failure-free for a full maximum ejection: the next ejection starts from the base.
     if (!this.#isOpen && nowMs - this.#closedAtMs >= settings.maxEjectionMs) this.#ejections = 0
     this.#ejections += 1
+    this.#totalEjections += 1
     const ejectionMs = Math.min(settings.maxEjectionMs, settings.baseEjectionMs * 2 ** (this.#ejections - 1))
     this.#isOpen = true
     this.#openUntilMs = nowMs + ejectionMs

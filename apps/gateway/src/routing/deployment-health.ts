@@ -76,4 +76,9 @@ export class DeploymentHealthRegistry {
   get size(): number {
     return this.#byId.size
   }
+
+  /** The deployments seen so far, by id (for metrics at scrape time). */
+  entries(): IterableIterator<[string, DeploymentHealth]> {
+    return this.#byId.entries()
+  }
 }
