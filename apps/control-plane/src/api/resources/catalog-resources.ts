@@ -25,7 +25,7 @@ import type { AdminEnv } from '../../auth/admin-auth.ts'
 import type { Principal } from '../../auth/principal.ts'
 import { defaultCredentialRefs } from '../../export/export-names.ts'
 import { newId, type ResourceContext, type ResourceDeps, registerCrud } from '../crud-resource.ts'
-import { invalid, iso } from './lookups.ts'
+import { invalid, stamps } from './lookups.ts'
 
 /*
  * The catalog (providers, routes, models, deployments) is shared by every org of the
@@ -37,12 +37,6 @@ const catalogRules = {
   canWrite: (p: Principal) => p.isCatalogAdmin,
   visibleTo: (p: Principal): SQL | undefined => (p.hasAnyRole ? undefined : sql`false`),
 }
-
-const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => ({
-  version: row.version,
-  createdAt: iso(row.createdAt),
-  updatedAt: iso(row.updatedAt),
-})
 
 export interface CatalogDeps extends ResourceDeps {
   readonly keyring: Keyring

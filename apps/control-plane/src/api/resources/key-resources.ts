@@ -13,7 +13,17 @@ import { idParam, type ResourceContext, type ResourceDeps, registerCrud, request
 import { checkIfMatch, etagOf } from '../etag.ts'
 import { errorResponses, jsonContent } from '../openapi-shared.ts'
 import { readJson } from '../parse-request.ts'
-import { checkModelNames, invalid, iso, isoOrNull, projectFor, refuse, teamFor, userExists } from './lookups.ts'
+import {
+  checkModelNames,
+  invalid,
+  iso,
+  isoOrNull,
+  patched,
+  projectFor,
+  refuse,
+  teamFor,
+  userExists,
+} from './lookups.ts'
 
 type KeyRow = typeof apiKeys.$inferSelect
 
@@ -164,8 +174,7 @@ export function registerKeys(app: OpenAPIHono<AdminEnv>, deps: KeyResourceDeps):
           if (project.teamId !== team.id) throw invalid('The project is not in the key’s team.', 'projectId')
         }
       }
-      const pick = <K extends keyof typeof patch & keyof KeyRow>(field: K) =>
-        patch[field] === undefined ? row[field] : patch[field]
+      const pick = <K extends keyof typeof patch & keyof typeof row>(field: K) => patched(row, patch, field)
       return {
         name: pick('name'),
         projectId: pick('projectId'),

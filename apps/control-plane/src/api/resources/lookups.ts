@@ -59,6 +59,25 @@ export function invalid(message: string, param: string): HttpError {
 export const iso = (date: Date): string => date.toISOString()
 export const isoOrNull = (date: Date | null): string | null => date?.toISOString() ?? null
 
+/** The version and timestamps every resource shows. */
+export const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => ({
+  version: row.version,
+  createdAt: iso(row.createdAt),
+  updatedAt: iso(row.updatedAt),
+})
+
+/**
+ * A PATCH's value for a column: the patch's when it names the field (null included), else the
+ * row's.
+ */
+export function patched<P extends object, R extends object, K extends keyof P & keyof R>(
+  row: R,
+  patch: P,
+  field: K,
+): P[K] | R[K] {
+  return patch[field] === undefined ? row[field] : patch[field]
+}
+
 /**
  * Allow-lists name models (clients send names), so each name must be a model of the catalog, as
  * in a config file: a typo would otherwise allow nothing, silently.

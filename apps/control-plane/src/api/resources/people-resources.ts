@@ -5,16 +5,10 @@ import { and, eq, inArray, ne, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import { type ResourceDeps, registerCrud } from '../crud-resource.ts'
-import { invalid, iso, refuse, teamFor, userExists } from './lookups.ts'
+import { invalid, refuse, stamps, teamFor, userExists } from './lookups.ts'
 
 type UserRow = typeof users.$inferSelect
 type MembershipRow = typeof memberships.$inferSelect
-
-const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => ({
-  version: row.version,
-  createdAt: iso(row.createdAt),
-  updatedAt: iso(row.updatedAt),
-})
 
 async function rolesOfUser(tx: Database, userId: string): Promise<{ orgIds: string[]; teamIds: string[] }> {
   const rows = await tx

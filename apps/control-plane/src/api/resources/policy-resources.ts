@@ -20,13 +20,7 @@ import { z } from 'zod'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import type { Principal } from '../../auth/principal.ts'
 import { type ResourceContext, type ResourceDeps, registerCrud } from '../crud-resource.ts'
-import { invalid, iso, keyFor, projectFor, refuse, teamFor } from './lookups.ts'
-
-const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => ({
-  version: row.version,
-  createdAt: iso(row.createdAt),
-  updatedAt: iso(row.updatedAt),
-})
+import { invalid, keyFor, patched, projectFor, refuse, stamps, teamFor } from './lookups.ts'
 
 const OrgFilters = z.object({ orgId: z.string().optional(), teamId: z.string().optional() })
 type OrgFilters = z.infer<typeof OrgFilters>
@@ -166,8 +160,7 @@ export function registerBudgets(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps):
     },
     async prepareUpdate(ctx, row, patch) {
       if (patch.onExceed !== undefined) await checkDowngrade(ctx, patch.onExceed)
-      const pick = <K extends keyof typeof patch & keyof Row>(field: K) =>
-        patch[field] === undefined ? row[field] : patch[field]
+      const pick = <K extends keyof typeof patch & keyof typeof row>(field: K) => patched(row, patch, field)
       return {
         name: pick('name'),
         window: pick('window'),
@@ -215,8 +208,7 @@ export function registerJwtIssuers(app: OpenAPIHono<AdminEnv>, deps: ResourceDep
       return { values: { ...input }, ownership: { orgId: input.orgId, teamId: null } }
     },
     async prepareUpdate(_ctx, row, patch) {
-      const pick = <K extends keyof typeof patch & keyof Row>(field: K) =>
-        patch[field] === undefined ? row[field] : patch[field]
+      const pick = <K extends keyof typeof patch & keyof typeof row>(field: K) => patched(row, patch, field)
       return {
         name: pick('name'),
         issuer: pick('issuer'),

@@ -15,17 +15,11 @@ import { eq, inArray, or, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import type { AdminEnv } from '../../auth/admin-auth.ts'
 import { type ResourceDeps, registerCrud } from '../crud-resource.ts'
-import { checkModelNames, iso, orgIdOfTeam, refuse, teamFor } from './lookups.ts'
+import { checkModelNames, orgIdOfTeam, refuse, stamps, teamFor } from './lookups.ts'
 
 type OrgRow = typeof orgs.$inferSelect
 type TeamRow = typeof teams.$inferSelect
 type ProjectRow = typeof projects.$inferSelect
-
-const stamps = (row: { version: number; createdAt: Date; updatedAt: Date }) => ({
-  version: row.version,
-  createdAt: iso(row.createdAt),
-  updatedAt: iso(row.updatedAt),
-})
 
 /** Orgs: created by the bootstrap token only; their admins change them; anyone with a role in one reads it. */
 export function registerOrgs(app: OpenAPIHono<AdminEnv>, deps: ResourceDeps): void {
