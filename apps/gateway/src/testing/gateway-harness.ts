@@ -6,16 +6,22 @@ import {
   type ProviderCredentials,
   type ProviderTarget,
   type RetryPolicy,
+  type RouteCache,
   type RouteStrategy,
   type RouteTimeouts,
+  type SnapshotBudget,
+  type SnapshotRateLimit,
   type UsageEvent,
 } from '@switchyard/contracts'
 import { createLogger, startHttpServer } from '@switchyard/http-server'
 import type { JwksCache } from '@switchyard/jwt-auth'
+import { CounterBook } from '@switchyard/policy'
 import { providerAdapters } from '@switchyard/providers'
 import { encryptJson, hashApiKey, parseKeyring } from '@switchyard/secrets'
 import { type RunningSimulator, startSimulator } from '@switchyard/simulator'
 import { createGatewayApp } from '../app.ts'
+import { ExactCache } from '../cache/exact-cache.ts'
+import { Limiter } from '../limits/limiter.ts'
 import {
   UsageEmitter,
   type UsageEmitterSettings,
@@ -96,6 +102,7 @@ export interface HarnessRoute {
   readonly fallbackOn?: readonly FallbackCondition[]
   /** Names of other harness models (extra ones or `m-<family>`), tried in order. */
   readonly fallbacks?: readonly string[]
+  readonly cache?: Partial<RouteCache>
 }
 
 /** An extra model for routing tests; it gets its own route when `route` is given. */
@@ -122,6 +129,13 @@ export interface GatewayHarnessOptions {
   /** Teams of org `org` on top of `team` (named `search`). */
   readonly teams?: readonly { readonly id: string; readonly name: string; readonly allowedModels: string[] | null }[]
   readonly jwksCache?: JwksCache
+  /** Virtual keys of org `org` on top of `key` (team `team`), each with its own secret: see `apiKeyOf`. */
+  readonly keys?: readonly { readonly id: string; readonly teamId: string | null }[]
+  /** Rate limits and budgets of the snapshot; when either is given the pod enforces them with a `Limiter`. */
+  readonly rateLimits?: readonly SnapshotRateLimit[]
+  readonly budgets?: readonly SnapshotBudget[]
+  /** The pod's exact cache bound (default 64 MiB). */
+  readonly cacheMaxBytes?: number
 }
 
 export interface HarnessUsage {
@@ -146,6 +160,8 @@ export interface GatewayHarness {
   readonly usageEvents: readonly UsageEvent[]
   /** The snapshot id of an extra model's deployment, by its upstream model. */
   readonly deploymentIdOf: (upstreamModel: string) => string
+  /** The secret of a key from `options.keys` (or `key`, the default one). */
+  readonly apiKeyOf: (keyId: string) => string
   /** POSTs JSON to the gateway with the harness key. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>
   /** Moves the gateway's clock forward (breakers, cool-downs); upstream timeouts keep real time. */
@@ -209,6 +225,26 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   const pepper = randomBytes(32)
   const apiKey = `sk-sy-${randomBytes(24).toString('base64url')}`
   const extras = options.models ?? []
+  const extraKeys = (options.keys ?? []).map((key) => ({
+    ...key,
+    secret: `sk-sy-${randomBytes(24).toString('base64url')}`,
+  }))
+  const keyRow = (id: string, secret: string, teamId: string | null) => ({
+    id,
+    name: id,
+    hash: hashApiKey(pepper, secret),
+    prefix: secret.slice(0, 12),
+    orgId: 'org',
+    teamId,
+    projectId: null,
+    environment: 'test',
+    userId: null,
+    tags: {},
+    allowedModels: null,
+    scopes: null,
+    expiresAt: null,
+    status: 'active',
+  })
   const snapshot = PolicySnapshot.parse({
     schemaVersion: 1,
     revision: 1,
@@ -220,22 +256,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     ],
     projects: [],
     keys: [
-      {
-        id: 'key',
-        name: 'matrix',
-        hash: hashApiKey(pepper, apiKey),
-        prefix: apiKey.slice(0, 12),
-        orgId: 'org',
-        teamId: 'team',
-        projectId: null,
-        environment: 'test',
-        userId: null,
-        tags: {},
-        allowedModels: null,
-        scopes: null,
-        expiresAt: null,
-        status: 'active',
-      },
+      { ...keyRow('key', apiKey, 'team'), name: 'matrix' },
+      ...extraKeys.map((key) => keyRow(key.id, key.secret, key.teamId)),
     ],
     jwtIssuers: options.jwtIssuers ?? [],
     providers: PROVIDER_FAMILIES.map((family) => {
@@ -266,8 +288,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       ...extraModels(extras),
     ],
     routes: extraRoutes(extras),
-    rateLimits: [],
-    budgets: [],
+    rateLimits: options.rateLimits ?? [],
+    budgets: options.budgets ?? [],
   })
   let clockOffsetMs = 0
   const now = () => Date.now() + clockOffsetMs
@@ -305,6 +327,15 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     retryBudget,
     usage,
     now,
+    ...(options.rateLimits || options.budgets
+      ? {
+          limiter: new Limiter({
+            book: new CounterBook('matrix#1'),
+            onReject: (rejection) => metrics.recordLimitRejection(rejection),
+          }),
+        }
+      : {}),
+    ...(options.cacheMaxBytes === undefined ? {} : { cache: new ExactCache({ maxBytes: options.cacheMaxBytes }) }),
     ...(options.random ? { random: options.random } : {}),
     ...(options.jwksCache ? { jwksCache: options.jwksCache } : {}),
   })
@@ -321,6 +352,12 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     usageEmitter,
     usageEvents,
     deploymentIdOf,
+    apiKeyOf(keyId) {
+      if (keyId === 'key') return apiKey
+      const key = extraKeys.find((candidate) => candidate.id === keyId)
+      if (!key) throw new Error(`no harness key ${keyId}`)
+      return key.secret
+    },
     post: (path, body, headers = {}) =>
       fetch(`${server.url}${path}`, {
         method: 'POST',
