@@ -45,6 +45,10 @@ export const ControlPlaneConfig = z
     SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
     /** How often budgets' starting spend is re-read from ClickHouse and republished to the pods. */
     SWITCHYARD_BUDGET_REFRESH_MS: z.coerce.number().int().positive().default(600_000),
+    /** Where budget alerts (threshold crossed) are posted as JSON; unset: recorded and logged only. */
+    SWITCHYARD_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+    /** Signs the alert webhook's deliveries (HMAC-SHA256 in x-switchyard-signature). */
+    SWITCHYARD_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     SWITCHYARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -61,6 +61,10 @@ const controlPlane = await startControlPlane({
           rawRetentionDays: config.SWITCHYARD_USAGE_RAW_RETENTION_DAYS,
           rollupRetentionDays: config.SWITCHYARD_USAGE_ROLLUP_RETENTION_DAYS,
           budgetRefreshMs: config.SWITCHYARD_BUDGET_REFRESH_MS,
+          alertWebhook:
+            config.SWITCHYARD_ALERT_WEBHOOK_URL === undefined
+              ? undefined
+              : { url: config.SWITCHYARD_ALERT_WEBHOOK_URL, secret: config.SWITCHYARD_ALERT_WEBHOOK_SECRET },
         },
 })
 onShutdownSignal(async () => {

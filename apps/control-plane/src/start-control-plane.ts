@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '@switchyard/db'
 import { type HttpServerOptions, type Logger, startHttpServer } from '@switchyard/http-server'
 import { loadPricingCatalog } from '@switchyard/pricing'
 import { applyUsageRetention, type ClickHouseHandle, migrateUsageStore, querySpend } from '@switchyard/usage-store'
+import { type AlertWebhook, BudgetAlerter } from './alerts/budget-alerter.ts'
 import { createControlPlaneApp } from './app.ts'
 import { type ApplySecrets, applyConfig, type MissingProviderSecretPolicy } from './apply/apply-config.ts'
 import type { AdminTokenVerifier } from './auth/admin-auth.ts'
@@ -49,8 +50,10 @@ export interface UsageStoreSettings {
   readonly rawRetentionDays?: number | undefined
   /** Days the hourly rollup is kept; undefined: for ever. */
   readonly rollupRetentionDays?: number | undefined
-  /** How often a policy snapshot is republished so budgets' starting spend moves on (default 10 min). */
+  /** How often a policy snapshot is republished so budgets' starting spend moves on, and alerts are checked (default 10 min). */
   readonly budgetRefreshMs?: number | undefined
+  /** Where budget alerts are posted; undefined: they are recorded and logged only. */
+  readonly alertWebhook?: AlertWebhook | undefined
 }
 
 export interface RunningControlPlane {
@@ -89,11 +92,25 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     ...(deps.publishMaxDelayMs === undefined ? {} : { maxDelayMs: deps.publishMaxDelayMs }),
   })
   const lastPublished = () => publisher.last ?? first
+  const alerter =
+    spend === undefined
+      ? undefined
+      : new BudgetAlerter({ db: deps.database.db, spend, webhook: store?.alertWebhook, log: deps.log, now })
+  const checkAlerts = () => {
+    alerter?.check().catch((error: unknown) => deps.log.error({ err: error }, 'budget alert check failed'))
+  }
   const baselineRefresh =
     spend === undefined
       ? undefined
-      : setInterval(() => publisher.schedule('policy'), store?.budgetRefreshMs ?? 10 * 60_000)
+      : setInterval(
+          () => {
+            publisher.schedule('policy')
+            checkAlerts()
+          },
+          store?.budgetRefreshMs ?? 10 * 60_000,
+        )
   baselineRefresh?.unref()
+  checkAlerts()
   const server = await startHttpServer(
     createControlPlaneApp({
       database: deps.database,

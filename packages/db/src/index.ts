@@ -11,6 +11,7 @@ export { AUDIT_ACTOR_KINDS } from './schema/audit-log.ts'
 export {
   apiKeys,
   auditLog,
+  budgetAlerts,
   budgets,
   deployments,
   jwtIssuers,

@@ -67,6 +67,25 @@ function parseColumn<T>(schema: z.ZodType<T>, value: unknown, where: string): T 
  * jsonb columns with the contracts' schemas: the one place rows become typed state. Queries run
  * one after another, since a transaction is one connection.
  */
+/** A stored budget with its jsonb and enum columns parsed. */
+export function parseBudgetRow(row: typeof budgets.$inferSelect): PolicyState['budgets'][number] {
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    name: row.name,
+    scope: parseColumn(BudgetScope, row.scope, `budgets ${row.id} scope`),
+    window: parseColumn(BudgetWindow, row.window, `budgets ${row.id} window`),
+    timeZone: parseColumn(TimeZone, row.timeZone, `budgets ${row.id} time_zone`),
+    limitMicroUsd: row.limitMicroUsd,
+    alertThresholdsPct: parseColumn(
+      AlertThresholdsPct,
+      row.alertThresholdsPct,
+      `budgets ${row.id} alert_thresholds_pct`,
+    ),
+    onExceed: parseColumn(SnapshotOnExceed, row.onExceed, `budgets ${row.id} on_exceed`),
+  }
+}
+
 /** A stored key with its jsonb and enum columns parsed. */
 export function parseKeyRow(row: typeof apiKeys.$inferSelect): PolicyState['keys'][number] {
   return {
@@ -133,20 +152,6 @@ export async function readPolicyState(tx: Database): Promise<PolicyState> {
       requestsPerMinute: row.requestsPerMinute,
       tokensPerMinute: row.tokensPerMinute,
     })),
-    budgets: budgetRows.map((row) => ({
-      id: row.id,
-      orgId: row.orgId,
-      name: row.name,
-      scope: parseColumn(BudgetScope, row.scope, `budgets ${row.id} scope`),
-      window: parseColumn(BudgetWindow, row.window, `budgets ${row.id} window`),
-      timeZone: parseColumn(TimeZone, row.timeZone, `budgets ${row.id} time_zone`),
-      limitMicroUsd: row.limitMicroUsd,
-      alertThresholdsPct: parseColumn(
-        AlertThresholdsPct,
-        row.alertThresholdsPct,
-        `budgets ${row.id} alert_thresholds_pct`,
-      ),
-      onExceed: parseColumn(SnapshotOnExceed, row.onExceed, `budgets ${row.id} on_exceed`),
-    })),
+    budgets: budgetRows.map(parseBudgetRow),
   }
 }

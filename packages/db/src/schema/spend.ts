@@ -1,4 +1,4 @@
-import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import { createdAt, updatedAt, version } from './columns.ts'
 import { orgs, teams } from './tenancy.ts'
 
@@ -51,4 +51,27 @@ export const budgets = pgTable(
     version: version(),
   },
   (table) => [index('budgets_org_idx').on(table.orgId), index('budgets_team_idx').on(table.teamId)],
+)
+
+/**
+ * Budget alerts the control plane raised: one row per budget, window and threshold, so each is
+ * sent once whichever replica notices it first; kept with its delivery state so a webhook that
+ * failed is retried.
+ */
+export const budgetAlerts = pgTable(
+  'budget_alerts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    budgetId: text('budget_id')
+      .notNull()
+      .references(() => budgets.id, { onDelete: 'cascade' }),
+    windowStartsAt: timestamp('window_starts_at', { withTimezone: true, mode: 'date' }).notNull(),
+    thresholdPct: integer('threshold_pct').notNull(),
+    spentMicroUsd: bigint('spent_micro_usd', { mode: 'number' }).notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (table) => [uniqueIndex('budget_alerts_once_uq').on(table.budgetId, table.windowStartsAt, table.thresholdPct)],
 )
