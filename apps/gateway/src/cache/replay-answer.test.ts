@@ -49,7 +49,10 @@ describe('replayEvents and AnswerAssembler', () => {
       usage,
     )
     expect(events.at(-1)).toMatchObject({ kind: 'usage', usage, chunk: { choices: [], usage: { total_tokens: 19 } } })
-    const collected = await collectOpenAIStream(events.map((event) => event.chunk))
+    const chunks = (async function* () {
+      for (const event of events) yield event.chunk
+    })()
+    const collected = await collectOpenAIStream(chunks)
     expect(collected).toMatchObject({ content: 'Hello there', finishReason: 'stop', usage: { prompt_tokens: 12 } })
   })
 
