@@ -97,12 +97,11 @@ export async function publishKeyOverlay(
         .orderBy(desc(snapshotRevisions.revision))
         .limit(1)
       if (base?.readSnapshot == null) return { kind: 'needs-policy', reason: 'no policy snapshot to lay keys on' }
-      const changed = await tx
-        .select()
-        .from(apiKeys)
-        .where(
-          sql`changed_xid is not null and not pg_visible_in_snapshot(changed_xid, ${base.readSnapshot}::pg_snapshot)`,
-        )
+      const changed = await tx.select().from(apiKeys).where(
+        // Every transaction older than the snapshot's xmin had ended when it was taken, so only
+        // keys written at or after it can be missing: the index narrows the scan to those.
+        sql`changed_xid >= pg_snapshot_xmin(${base.readSnapshot}::pg_snapshot) and not pg_visible_in_snapshot(changed_xid, ${base.readSnapshot}::pg_snapshot)`,
+      )
       if (changed.length === 0) return { kind: 'empty', baseRevision: base.revision }
       if (changed.length > maxKeys) {
         return { kind: 'needs-policy', reason: `${changed.length} keys changed since revision ${base.revision}` }
