@@ -109,15 +109,18 @@ export class Limiter {
 
   /**
    * Admits a request, waiting a little when this pod has used its share of what is left (a few
-   * sync intervals at most, while its peers learn its counts) rather than refusing at once.
+   * sync intervals at most, while its peers learn its counts) rather than refusing at once. The
+   * request is sized (its tokens counted) only when a limit or budget applies to it.
    */
   async admitWaiting(
     policy: RuntimePolicy,
     key: RuntimeKey,
     model: RuntimeModel,
-    size: RequestSize,
+    sizeOf: () => RequestSize | Promise<RequestSize>,
     now: () => number,
   ): Promise<LimitTicket> {
+    if (!this.applies(policy, key, model)) return freeTicket(model)
+    const size = await sizeOf()
     const deadline = now() + this.#sharing().graceMs + SHARE_POLL_MS
     for (;;) {
       try {
@@ -130,6 +133,14 @@ export class Limiter {
         await delay(SHARE_POLL_MS)
       }
     }
+  }
+
+  /** Whether any rate limit or budget applies to this caller and model. */
+  applies(policy: RuntimePolicy, key: RuntimeKey, model: RuntimeModel): boolean {
+    return (
+      applicable(policy.rateLimits, scopesOf(key, model)).length > 0 ||
+      applicable(policy.budgets, budgetScopesOf(key)).length > 0
+    )
   }
 
   admit(policy: RuntimePolicy, key: RuntimeKey, model: RuntimeModel, size: RequestSize, nowMs: number): LimitTicket {

@@ -1,4 +1,5 @@
 import type { AnthropicMessagesRequest, ChatCompletionRequest, EmbeddingsRequest } from '@switchyard/contracts'
+import { type CountTokens, estimatePromptTokens, loadTokenCounter } from '../metering/estimate-tokens.ts'
 import type { RequestSize } from './limiter.ts'
 
 /**
@@ -7,23 +8,43 @@ import type { RequestSize } from './limiter.ts'
  */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4_096
 
-/** About four characters a token: an estimate for admission only, settled with the provider's count. */
-const estimateTokens = (value: unknown): number => Math.ceil(JSON.stringify(value ?? '').length / 4)
+/*
+ * Input is counted with a real tokenizer (o200k_base, the metering's), loaded on the first
+ * request a limit or budget applies to. Other vendors' tokenizers differ by a few percent; the
+ * provider's count replaces it when the request settles.
+ */
 
-export function chatRequestSize(body: ChatCompletionRequest): RequestSize {
+export async function chatRequestSize(body: ChatCompletionRequest): Promise<RequestSize> {
+  const count = await loadTokenCounter()
   return {
-    inputTokens: estimateTokens(body.messages) + estimateTokens(body.tools ?? []),
+    inputTokens: estimatePromptTokens({ kind: 'chat', request: body }, count),
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
   }
 }
 
-export function messagesRequestSize(body: AnthropicMessagesRequest): RequestSize {
-  return {
-    inputTokens: estimateTokens(body.messages) + estimateTokens(body.system ?? '') + estimateTokens(body.tools ?? []),
-    maxOutputTokens: body.max_tokens,
-  }
+export async function messagesRequestSize(body: AnthropicMessagesRequest): Promise<RequestSize> {
+  const count = await loadTokenCounter()
+  let inputTokens = countText(body.system, count)
+  for (const message of body.messages) inputTokens += 3 + countText(message.content, count)
+  if (body.tools !== undefined) inputTokens += count(JSON.stringify(body.tools))
+  return { inputTokens, maxOutputTokens: body.max_tokens }
 }
 
-export function embeddingsRequestSize(body: EmbeddingsRequest): RequestSize {
-  return { inputTokens: estimateTokens(body.input), maxOutputTokens: 0 }
+export async function embeddingsRequestSize(body: EmbeddingsRequest): Promise<RequestSize> {
+  const count = await loadTokenCounter()
+  return { inputTokens: estimatePromptTokens({ kind: 'embeddings', request: body }, count), maxOutputTokens: 0 }
+}
+
+/** Tokens of Anthropic content: strings and text blocks (tool inputs and results as their JSON). */
+function countText(content: unknown, count: CountTokens): number {
+  if (content === undefined || content === null) return 0
+  if (typeof content === 'string') return count(content)
+  if (!Array.isArray(content)) return 0
+  let total = 0
+  for (const block of content as ReadonlyArray<Record<string, unknown>>) {
+    if (typeof block.text === 'string') total += count(block.text)
+    else if (block.type === 'tool_use') total += count(JSON.stringify(block.input ?? {}))
+    else if (block.type === 'tool_result') total += countText(block.content, count)
+  }
+  return total
 }

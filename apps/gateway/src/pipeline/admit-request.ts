@@ -38,7 +38,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   request: Request,
   schema: S,
   scope: KeyScope,
-  sizeOf?: (body: z.infer<S>) => RequestSize,
+  sizeOf?: (body: z.infer<S>) => RequestSize | Promise<RequestSize>,
 ): Promise<Admitted<z.infer<S>>> {
   const requestId = requestIdOf(request.headers)
   const loaded = deps.snapshots.current
@@ -56,7 +56,7 @@ export async function admitRequest<S extends z.ZodType<{ model: string }>>(
   const limits =
     deps.limiter === undefined || sizeOf === undefined
       ? unlimited(model)
-      : await deps.limiter.admitWaiting(policy, key, model, sizeOf(body), deps.now)
+      : await deps.limiter.admitWaiting(policy, key, model, () => sizeOf(body), deps.now)
   return { requestId, policy, key, body, model: limits.model, limits }
 }
 
