@@ -563,6 +563,11 @@ describe('config as code over the API', () => {
     expect((await call('alice', 'GET', '/api/config/export')).status).toBe(403)
     const newOrg = await applyText('olga', 'version: 1\norgs: [{ name: olgas-own }]')
     expect(newOrg.status).toBe(403)
+    // A config file may be larger than other bodies, up to the loader's 4 MiB.
+    const large = await applyText('bootstrap', `version: 1\n# ${'x'.repeat(2 * 1024 * 1024)}\n`, '?dryRun=true')
+    expect(large.status).toBe(200)
+    const tooLarge = await applyText('bootstrap', `version: 1\n# ${'x'.repeat(5 * 1024 * 1024)}\n`)
+    expect(tooLarge.status).toBe(413)
   })
 
   it('exports the state as a file that applies back with no changes', async () => {

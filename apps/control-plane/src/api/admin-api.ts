@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { MAX_CONFIG_FILE_BYTES } from '@switchyard/config'
 import { AdminIdentity } from '@switchyard/contracts'
 import { type Database, memberships, users } from '@switchyard/db'
 import { HttpError } from '@switchyard/http-server'
@@ -64,17 +65,19 @@ export function createAdminApi(deps: AdminApiDeps): OpenAPIHono<AdminEnv> {
   app.route('/', referencePage(OPENAPI_PATH))
 
   const maxSize = deps.maxBodyBytes ?? 1024 * 1024
-  app.use(
-    '/api/*',
+  // A config file may be as large as the loader takes; every other body is small.
+  const limitOf = (size: number) =>
     bodyLimit({
-      maxSize,
+      maxSize: size,
       onError: () => {
-        throw new HttpError(413, 'invalid_request_error', `The request body is larger than ${maxSize} bytes.`, {
+        throw new HttpError(413, 'invalid_request_error', `The request body is larger than ${size} bytes.`, {
           code: 'request_too_large',
         })
       },
-    }),
-  )
+    })
+  const configLimit = limitOf(Math.max(maxSize, MAX_CONFIG_FILE_BYTES))
+  const bodyLimitOf = limitOf(maxSize)
+  app.use('/api/*', (c, next) => (c.req.path === '/api/config/apply' ? configLimit(c, next) : bodyLimitOf(c, next)))
   app.use('/api/*', adminAuth({ db: deps.db, bootstrapToken: deps.bootstrapToken, verifyToken: deps.verifyToken }))
 
   app.openAPIRegistry.registerPath({
