@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 
 const repoRoot = new URL('../../', import.meta.url).pathname
 
-/** A Switchyard process (`node apps/<app>/src/main.ts`) whose JSON log lines are kept. */
+/** A Switchyard process (`node apps/<app>/src/main.ts [args]`) whose JSON log lines are kept. */
 export interface NodeProcess {
   readonly child: ChildProcess
   readonly lines: () => readonly string[]
@@ -12,8 +12,8 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>
 }
 
-export function startNodeProcess(app: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [`${repoRoot}apps/${app}/src/main.ts`], {
+export function startNodeProcess(app: string, env: Record<string, string>, args: readonly string[] = []): NodeProcess {
+  const child = spawn(process.execPath, [`${repoRoot}apps/${app}/src/main.ts`, ...args], {
     env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
