@@ -52,7 +52,9 @@ export async function ingestUsage(
   try {
     for (;;) {
       const batch: Array<{ message: UsageMessage; row: UsageRow }> = []
-      const deadline = Date.now() + options.maxWaitMs
+      // The batch waits at most maxWaitMs from its first event, not from when the loop began
+      // waiting: after a quiet spell, the next event does not go out alone.
+      let deadline = Number.POSITIVE_INFINITY
       let isDone = false
       while (batch.length < options.maxBatch) {
         const waitMs = batch.length === 0 ? Number.POSITIVE_INFINITY : deadline - Date.now()
@@ -65,7 +67,10 @@ export async function ingestUsage(
         }
         next = messages.next()
         const row = await validate(bus, result.value, stats, log)
-        if (row) batch.push({ message: result.value, row })
+        if (row) {
+          if (batch.length === 0) deadline = Date.now() + options.maxWaitMs
+          batch.push({ message: result.value, row })
+        }
       }
       if (batch.length > 0) await insertUntilAccepted(clickhouse, options, batch, stats, log, signal)
       if (isDone || signal.aborted) return stats
