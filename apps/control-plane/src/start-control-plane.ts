@@ -64,6 +64,22 @@ export interface RunningControlPlane {
   stop(drainTimeoutMs: number): Promise<void>
 }
 
+/** How long an admin API call that asked for the revision waits for its publish. */
+const PUBLISH_WAIT_MS = 10_000
+
+/** Whether `promise` settled within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timedOut = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms)
+  })
+  try {
+    return await Promise.race([promise.then(() => true), timedOut])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Migrates, applies the given config, publishes the current snapshot, then serves the API. */
 export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<RunningControlPlane> {
   const now = deps.now ?? (() => new Date())
@@ -122,10 +138,10 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
       bootstrapToken: deps.bootstrapToken,
       verifyAdminToken: deps.verifyAdminToken,
       onChange: (kind) => publisher.schedule(kind),
-      publishNow: async () => {
-        await publisher.flush()
-        return lastPublished().revision
-      },
+      // The caller's changes are committed whatever happens; with the bus down, the answer does
+      // not wait past the timeout for a publish that will retry on its own.
+      publishNow: async () =>
+        (await settlesWithin(publisher.flush(), PUBLISH_WAIT_MS)) ? lastPublished().revision : undefined,
       secretsEnv: deps.secrets.env,
       reports,
     }),
@@ -141,7 +157,8 @@ export async function startControlPlane(deps: ControlPlaneRuntimeDeps): Promise<
     async stop(drainTimeoutMs) {
       clearInterval(baselineRefresh)
       await server.close(drainTimeoutMs)
-      await publisher.flush()
+      // What is committed but unpublished is published by the next start (it publishes the current state).
+      await settlesWithin(publisher.flush(), drainTimeoutMs)
       await publisher.stop()
     },
   }

@@ -21,7 +21,7 @@ export interface ConfigRouteDeps {
   readonly secrets: ApplySecrets
   readonly pricing: PricingCatalog
   readonly onChange: (kind?: ChangeKind) => void
-  /** Resolves with the revision once every committed change is published. */
+  /** The revision once every committed change is published; undefined if the bus is too slow to say. */
   readonly publishNow: () => Promise<number | undefined>
 }
 
