@@ -98,16 +98,11 @@ export class GatewayMetrics {
    * per registry.
    */
   trackUsageEmitter(read: () => UsageEmitterStats): void {
-    const registers = [this.registry]
+    const { registry } = this
     const gauge = (name: string, help: string, value: (stats: UsageEmitterStats) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(value(read()))
-        },
-      })
+      statsGauge(registry, name, help, () => value(read()))
+    const total = (name: string, help: string, value: (stats: UsageEmitterStats) => number) =>
+      statsTotals(registry, name, help, () => ({ all: value(read()) }))
     gauge(
       'switchyard_usage_queued_events',
       'Usage events in memory, waiting to be published or spooled.',
@@ -122,19 +117,6 @@ export class GatewayMetrics {
     gauge('switchyard_usage_bus_failing', '1 while usage publishes fail and new events go to the spool.', (s) =>
       s.isBusFailing ? 1 : 0,
     )
-    const total = (name: string, help: string, value: (stats: UsageEmitterStats) => number) => {
-      let reported = 0
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          const current = value(read())
-          if (current > reported) this.inc(current - reported)
-          reported = current
-        },
-      })
-    }
     total(
       'switchyard_usage_events_published_total',
       'Usage events the bus stored on the first try.',
@@ -147,21 +129,14 @@ export class GatewayMetrics {
       'Spool lines skipped on replay (torn by a crash).',
       (s) => s.spoolCorruptLines,
     )
-    const reportedDrops = new Map<UsageDropReason, number>()
-    new Counter({
-      name: 'switchyard_usage_events_dropped_total',
-      help: 'Usage events lost, by reason (queue_full, spool_full, spool_error, closed); each drop is also logged.',
-      labelNames: ['reason'] as const,
-      registers,
-      collect() {
-        for (const [reason, current] of Object.entries(read().droppedByReason) as [UsageDropReason, number][]) {
-          // Incremented by 0 too, so every reason has a series (alerts need one to compare against).
-          const reported = reportedDrops.get(reason) ?? 0
-          if (current >= reported) this.inc({ reason }, current - reported)
-          reportedDrops.set(reason, current)
-        }
-      },
-    })
+    // Every reason gets a series, at 0 until it happens: alerts need one to compare against.
+    statsTotals(
+      registry,
+      'switchyard_usage_events_dropped_total',
+      'Usage events lost, by reason (queue_full, spool_full, spool_error, closed); each drop is also logged.',
+      () => read().droppedByReason,
+      'reason',
+    )
   }
 
   /**
@@ -170,23 +145,18 @@ export class GatewayMetrics {
    * budget, retries and requests in flight. Call once per registry.
    */
   trackRouting(health: DeploymentHealthRegistry, retryBudget: RetryBudget, now: () => number): void {
-    const registers = [this.registry]
-    const reportedEjections = new Map<string, number>()
-    new Counter({
-      name: 'switchyard_deployment_ejections_total',
-      help: 'Times the circuit breaker ejected a deployment on this pod (re-ejections after a failed probe included).',
-      labelNames: ['deployment'] as const,
-      registers,
-      collect() {
-        for (const [deployment, entry] of health.entries()) {
-          const current = entry.breaker.totalEjections
-          const reported = reportedEjections.get(deployment) ?? 0
-          // A deployment dropped by a snapshot and added back starts from 0 again.
-          if (current > reported) this.inc({ deployment }, current - reported)
-          reportedEjections.set(deployment, current)
-        }
-      },
-    })
+    const { registry } = this
+    const registers = [registry]
+    statsTotals(
+      registry,
+      'switchyard_deployment_ejections_total',
+      'Times the circuit breaker ejected a deployment on this pod (re-ejections after a failed probe included).',
+      () =>
+        Object.fromEntries(
+          [...health.entries()].map(([deployment, entry]) => [deployment, entry.breaker.totalEjections]),
+        ),
+      'deployment',
+    )
     new Gauge({
       name: 'switchyard_deployment_ejected',
       help: '1 while the circuit breaker keeps a deployment out of rotation (open, or half-open awaiting its probe); else 0.',
@@ -200,90 +170,57 @@ export class GatewayMetrics {
         }
       },
     })
-    let reportedDenied = 0
-    new Counter({
-      name: 'switchyard_retries_denied_total',
-      help: 'Retries and fallbacks the retry budget refused (the request failed with the error it had).',
-      registers,
-      collect() {
-        const current = retryBudget.deniedRetries
-        if (current > reportedDenied) this.inc(current - reportedDenied)
-        reportedDenied = current
-      },
-    })
-    new Gauge({
-      name: 'switchyard_retries_in_flight',
-      help: 'Retries holding a slot of the retry budget now (backoff included).',
-      registers,
-      collect() {
-        this.set(retryBudget.retriesInFlight)
-      },
-    })
-    new Gauge({
-      name: 'switchyard_retry_budget_limit',
-      help: 'Retries the budget allows at once with the current load.',
-      registers,
-      collect() {
-        this.set(retryBudget.limit())
-      },
-    })
+    statsTotals(
+      registry,
+      'switchyard_retries_denied_total',
+      'Retries and fallbacks the retry budget refused (the request failed with the error it had).',
+      () => ({ all: retryBudget.deniedRetries }),
+    )
+    statsGauge(
+      registry,
+      'switchyard_retries_in_flight',
+      'Retries holding a slot of the retry budget now (backoff included).',
+      () => retryBudget.retriesInFlight,
+    )
+    statsGauge(
+      registry,
+      'switchyard_retry_budget_limit',
+      'Retries the budget allows at once with the current load.',
+      () => retryBudget.limit(),
+    )
   }
 
   /** The exact cache: lookups (hit, miss), stores, evictions, entries and bytes, read at each scrape. Call once per registry. */
   trackExactCache(read: () => ExactCacheStats): void {
-    const registers = [this.registry]
-    const reported = { hit: 0, miss: 0, stored: 0, too_large: 0, evictions: 0 }
-    new Counter({
-      name: 'switchyard_cache_lookups_total',
-      help: 'Exact-cache lookups by outcome (hit, miss); refreshes and requests that skip the cache do not look up.',
-      labelNames: ['outcome'] as const,
-      registers,
-      collect() {
+    const { registry } = this
+    statsTotals(
+      registry,
+      'switchyard_cache_lookups_total',
+      'Exact-cache lookups by outcome (hit, miss); refreshes and requests that skip the cache do not look up.',
+      () => {
         const stats = read()
-        for (const [outcome, current] of [
-          ['hit', stats.hits],
-          ['miss', stats.misses],
-        ] as const) {
-          this.inc({ outcome }, Math.max(0, current - reported[outcome]))
-          reported[outcome] = current
-        }
+        return { hit: stats.hits, miss: stats.misses }
       },
-    })
-    new Counter({
-      name: 'switchyard_cache_stores_total',
-      help: 'Answers offered to the exact cache by outcome (stored, too_large).',
-      labelNames: ['outcome'] as const,
-      registers,
-      collect() {
+      'outcome',
+    )
+    statsTotals(
+      registry,
+      'switchyard_cache_stores_total',
+      'Answers offered to the exact cache by outcome (stored, too_large).',
+      () => {
         const stats = read()
-        for (const [outcome, current] of [
-          ['stored', stats.stores],
-          ['too_large', stats.tooLarge],
-        ] as const) {
-          this.inc({ outcome }, Math.max(0, current - reported[outcome]))
-          reported[outcome] = current
-        }
+        return { stored: stats.stores, too_large: stats.tooLarge }
       },
-    })
-    new Counter({
-      name: 'switchyard_cache_evictions_total',
-      help: 'Live exact-cache entries pushed out to make room (expired ones are not counted).',
-      registers,
-      collect() {
-        const current = read().evictions
-        this.inc(Math.max(0, current - reported.evictions))
-        reported.evictions = current
-      },
-    })
+      'outcome',
+    )
+    statsTotals(
+      registry,
+      'switchyard_cache_evictions_total',
+      'Live exact-cache entries pushed out to make room (expired ones are not counted).',
+      () => ({ all: read().evictions }),
+    )
     const gauge = (name: string, help: string, value: (stats: ExactCacheStats) => number) =>
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          this.set(value(read()))
-        },
-      })
+      statsGauge(registry, name, help, () => value(read()))
     gauge(
       'switchyard_cache_entries',
       'Answers held by the exact cache (expired ones until they are dropped).',
@@ -296,4 +233,46 @@ export class GatewayMetrics {
     )
     gauge('switchyard_cache_max_bytes', "The exact cache's byte bound.", (s) => s.maxBytes)
   }
+}
+
+/** A gauge set from a stats reader at each scrape. */
+function statsGauge(registry: Registry, name: string, help: string, value: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(value())
+    },
+  })
+}
+
+/**
+ * A counter fed from running totals read at each scrape: each scrape adds what the totals grew
+ * by since the last one (0 too, so each labelled series exists from the first scrape). Without
+ * a label, one series from the totals' single entry.
+ */
+function statsTotals(
+  registry: Registry,
+  name: string,
+  help: string,
+  totals: () => Readonly<Record<string, number>>,
+  label?: string,
+): void {
+  const reported = new Map<string, number>()
+  new Counter({
+    name,
+    help,
+    labelNames: label === undefined ? [] : [label],
+    registers: [registry],
+    collect() {
+      for (const [value, current] of Object.entries(totals())) {
+        const grown = Math.max(0, current - (reported.get(value) ?? 0))
+        if (label === undefined) this.inc(grown)
+        else this.inc({ [label]: value }, grown)
+        // A total that starts again from 0 (a deployment dropped and added back) counts on from there.
+        reported.set(value, current)
+      }
+    },
+  })
 }
