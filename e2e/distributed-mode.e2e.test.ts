@@ -13,7 +13,8 @@ import {
   startPostgresServer,
 } from '@switchyard/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
+import { listeningGateway, sharedSecrets, startControlPlaneProcess } from './support/distributed-stack.ts'
+import type { NodeProcess } from './support/node-process.ts'
 
 /**
  * Distributed mode with real processes: PostgreSQL, nats-server with JetStream, a control plane
@@ -22,10 +23,7 @@ import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
 const workDir = mkdtempSync(join(tmpdir(), 'sy-distributed-'))
 const apiKey = `sk-sy-e2e-${randomBytes(16).toString('hex')}`
 const adminToken = `admin-${randomBytes(24).toString('hex')}`
-const shared = {
-  SWITCHYARD_SECRETS_KEYRING: `e2e:${randomBytes(32).toString('base64')}`,
-  SWITCHYARD_KEY_PEPPER: randomBytes(24).toString('base64'),
-}
+const shared = sharedSecrets()
 
 let postgres: PostgresServerHandle
 let nats: NatsServerHandle
@@ -34,22 +32,8 @@ let controlPlane: NodeProcess
 let controlPlaneUrl: string
 const pods: Record<'a' | 'b', { process: NodeProcess; url: string }> = {} as never
 
-function startPod(name: 'a' | 'b'): NodeProcess {
-  return startNodeProcess('gateway', {
-    ...shared,
-    SWITCHYARD_NATS_URL: nats.url,
-    SWITCHYARD_GATEWAY_HOST: '127.0.0.1',
-    SWITCHYARD_GATEWAY_PORT: '0',
-    SWITCHYARD_POD_ID: `pod-${name}`,
-    SWITCHYARD_SNAPSHOT_CACHE: join(workDir, `snapshot-${name}.json`),
-    SWITCHYARD_USAGE_SPOOL_DIR: join(workDir, `spool-${name}`),
-  })
-}
-
 async function listen(name: 'a' | 'b'): Promise<void> {
-  const process = startPod(name)
-  const { url } = (await process.waitForLog('gateway listening')) as { url: string }
-  pods[name] = { process, url }
+  pods[name] = await listeningGateway({ nats, secrets: shared, podId: `pod-${name}`, workDir })
 }
 
 async function readiness(url: string): Promise<{ status: number; revision: number | undefined }> {
@@ -101,17 +85,13 @@ beforeAll(async () => {
       'keys: [{ name: e2e, team: search, secret: { env: E2E_KEY } }]',
     ].join('\n'),
   )
-  controlPlane = startNodeProcess('control-plane', {
-    ...shared,
-    SWITCHYARD_DATABASE_URL: await postgres.createDatabase('switchyard'),
-    SWITCHYARD_NATS_URL: nats.url,
-    SWITCHYARD_CONTROL_PLANE_PORT: '0',
-    SWITCHYARD_CONFIG: configPath,
-    E2E_SIM_KEY: 'sk-upstream-secret',
-    E2E_KEY: apiKey,
-    SWITCHYARD_ADMIN_TOKEN: adminToken,
-  })
-  controlPlaneUrl = ((await controlPlane.waitForLog('control plane listening')) as { url: string }).url
+  ;({ process: controlPlane, url: controlPlaneUrl } = await startControlPlaneProcess({
+    postgres,
+    nats,
+    secrets: shared,
+    configPath,
+    env: { E2E_SIM_KEY: 'sk-upstream-secret', E2E_KEY: apiKey, SWITCHYARD_ADMIN_TOKEN: adminToken },
+  }))
   await Promise.all([listen('a'), listen('b')])
 })
 

@@ -11,7 +11,8 @@ import {
   startPostgresServer,
 } from '@switchyard/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
+import { listeningGateway, sharedSecrets, startControlPlaneProcess } from './support/distributed-stack.ts'
+import type { NodeProcess } from './support/node-process.ts'
 
 /**
  * Rate limits and budgets across three real gateway processes sharing counts over a real
@@ -24,10 +25,7 @@ const SYNC_INTERVAL_MS = 100
 const workDir = mkdtempSync(join(tmpdir(), 'sy-limits-'))
 const rpmKey = `sk-sy-rpm-${randomBytes(16).toString('hex')}`
 const budgetKey = `sk-sy-budget-${randomBytes(16).toString('hex')}`
-const shared = {
-  SWITCHYARD_SECRETS_KEYRING: `e2e:${randomBytes(32).toString('base64')}`,
-  SWITCHYARD_KEY_PEPPER: randomBytes(24).toString('base64'),
-}
+const shared = sharedSecrets()
 
 let postgres: PostgresServerHandle
 let nats: NatsServerHandle
@@ -67,28 +65,25 @@ budgets:
   - { name: one-dollar, scope: { key: budget }, window: daily, limitUsd: "1.00" }
 `,
   )
-  controlPlane = startNodeProcess('control-plane', {
-    ...shared,
-    SWITCHYARD_DATABASE_URL: await postgres.createDatabase('switchyard'),
-    SWITCHYARD_NATS_URL: nats.url,
-    SWITCHYARD_CONTROL_PLANE_PORT: '0',
-    SWITCHYARD_CONFIG: configPath,
-    E2E_RPM_KEY: rpmKey,
-    E2E_BUDGET_KEY: budgetKey,
-    E2E_SIM_KEY: 'sk-upstream-e2e',
-  })
-  await controlPlane.waitForLog('control plane listening')
-  for (let i = 0; i < POD_COUNT; i++) {
-    const process = startNodeProcess('gateway', {
-      ...shared,
-      SWITCHYARD_NATS_URL: nats.url,
-      SWITCHYARD_GATEWAY_HOST: '127.0.0.1',
-      SWITCHYARD_GATEWAY_PORT: '0',
-      SWITCHYARD_POD_ID: `pod-${i}`,
-      SWITCHYARD_USAGE_SPOOL_DIR: join(workDir, `spool-${i}`),
-      SWITCHYARD_COUNTER_SYNC_INTERVAL_MS: String(SYNC_INTERVAL_MS),
+  controlPlane = (
+    await startControlPlaneProcess({
+      postgres,
+      nats,
+      secrets: shared,
+      configPath,
+      env: { E2E_RPM_KEY: rpmKey, E2E_BUDGET_KEY: budgetKey, E2E_SIM_KEY: 'sk-upstream-e2e' },
     })
-    pods.push({ process, url: String((await process.waitForLog('gateway listening')).url) })
+  ).process
+  for (let i = 0; i < POD_COUNT; i++) {
+    pods.push(
+      await listeningGateway({
+        nats,
+        secrets: shared,
+        podId: `pod-${i}`,
+        workDir,
+        env: { SWITCHYARD_COUNTER_SYNC_INTERVAL_MS: String(SYNC_INTERVAL_MS) },
+      }),
+    )
   }
   for (const pod of pods) {
     for (let tries = 0; (await fetch(`${pod.url}/readyz`)).status !== 200; tries++) {

@@ -11,6 +11,7 @@ import {
   startPostgresServer,
 } from '@switchyard/test-services'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listeningGateway, sharedSecrets, startControlPlaneProcess } from './support/distributed-stack.ts'
 import { type NodeProcess, startNodeProcess } from './support/node-process.ts'
 import { readUsageBacklog } from './support/usage-backlog.ts'
 import { readClickHouseUsageTotals } from './support/usage-totals.ts'
@@ -37,10 +38,7 @@ const DATABASE = 'switchyard'
 const workDir = mkdtempSync(join(tmpdir(), 'sy-nats-outage-'))
 const chdbPath = join(workDir, 'chdb')
 const apiKey = `sk-sy-e2e-${randomBytes(16).toString('hex')}`
-const shared = {
-  SWITCHYARD_SECRETS_KEYRING: `e2e:${randomBytes(32).toString('base64')}`,
-  SWITCHYARD_KEY_PEPPER: randomBytes(24).toString('base64'),
-}
+const shared = sharedSecrets()
 
 let postgres: PostgresServerHandle
 let nats: NatsServerHandle
@@ -111,28 +109,26 @@ beforeAll(async () => {
       'keys: [{ name: e2e, team: search, secret: { env: E2E_KEY } }]',
     ].join('\n'),
   )
-  controlPlane = startNodeProcess('control-plane', {
-    ...shared,
-    SWITCHYARD_DATABASE_URL: await postgres.createDatabase('switchyard'),
-    SWITCHYARD_NATS_URL: nats.url,
-    SWITCHYARD_CONTROL_PLANE_PORT: '0',
-    SWITCHYARD_CONFIG: configPath,
-    SWITCHYARD_ADMIN_TOKEN: `admin-${randomBytes(24).toString('hex')}`,
-    E2E_SIM_KEY: 'sk-upstream-secret',
-    E2E_KEY: apiKey,
-  })
-  await controlPlane.waitForLog('control plane listening')
-  gateway = startNodeProcess('gateway', {
-    ...shared,
-    SWITCHYARD_NATS_URL: nats.url,
-    SWITCHYARD_GATEWAY_HOST: '127.0.0.1',
-    SWITCHYARD_GATEWAY_PORT: '0',
-    SWITCHYARD_POD_ID: 'pod-outage',
-    SWITCHYARD_SNAPSHOT_CACHE: join(workDir, 'snapshot.json'),
-    SWITCHYARD_USAGE_SPOOL_DIR: join(workDir, 'spool'),
-    SWITCHYARD_DRAIN_TIMEOUT_MS: '5000',
-  })
-  gatewayUrl = ((await gateway.waitForLog('gateway listening')) as { url: string }).url
+  controlPlane = (
+    await startControlPlaneProcess({
+      postgres,
+      nats,
+      secrets: shared,
+      configPath,
+      env: {
+        SWITCHYARD_ADMIN_TOKEN: `admin-${randomBytes(24).toString('hex')}`,
+        E2E_SIM_KEY: 'sk-upstream-secret',
+        E2E_KEY: apiKey,
+      },
+    })
+  ).process
+  ;({ process: gateway, url: gatewayUrl } = await listeningGateway({
+    nats,
+    secrets: shared,
+    podId: 'pod-outage',
+    workDir,
+    env: { SWITCHYARD_DRAIN_TIMEOUT_MS: '5000' },
+  }))
   ingester = startNodeProcess('ingester', {
     SWITCHYARD_NATS_URL: nats.url,
     SWITCHYARD_CLICKHOUSE_PATH: chdbPath,
