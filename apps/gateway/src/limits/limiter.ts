@@ -137,6 +137,8 @@ export class Limiter {
 
   /** Whether any rate limit or budget applies to this caller and model. */
   applies(policy: RuntimePolicy, key: RuntimeKey, model: RuntimeModel): boolean {
+    // Most policies have none: answer without building the caller's scopes.
+    if (policy.rateLimits.size === 0 && policy.budgets.size === 0) return false
     return (
       applicable(policy.rateLimits, scopesOf(key, model)).length > 0 ||
       applicable(policy.budgets, budgetScopesOf(key)).length > 0
